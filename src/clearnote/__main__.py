@@ -1,0 +1,3 @@
+from clearnote.cli import run
+
+run()

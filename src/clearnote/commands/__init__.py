@@ -1,0 +1,9 @@
+"""CLI commands, one module per command group; each exposes ``register(app)``.
+
+A command parses its arguments, calls one service function and renders the result. User
+mistakes raise ``BadInputError`` subclasses; ``clearnote.cli.main`` maps errors to exit codes.
+"""
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "clearnote.commands.import_transcript",
+)

@@ -1,0 +1,1 @@
+"""The pure domain core: value objects and rules. Imports no I/O library."""

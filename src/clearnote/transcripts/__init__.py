@@ -1,0 +1,1 @@
+"""Reading and writing transcript documents and typed transcripts."""
