@@ -1,0 +1,75 @@
+"""Word-level text normalisation shared by the checks: tokens, stems, stopwords, number words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:\.[0-9]+)?")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing done down during each few for from
+    further get gets got had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself okay ok yeah yes um uh mm hmm like well oh so
+    really right kind sort thing things just know think mean go going gonna wanna lot also said says
+    say tell told today now patient client pt he's she's i'm it's that's don't doesn't didn't i've
+    i'd you're we're they're there's isn't wasn't aren't can't won't been would've let's per
+    reports reported report states stated state notes noted describes described mentions mentioned
+    endorses endorsed indicates indicated shares shared discussed discuss explains explained
+    presents today's mr mrs ms miss dr""".split()
+)
+
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "once": 1, "twice": 2, "single": 1, "couple": 2, "half": 0.5, "dozen": 12,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+NUMBER_WORDS: dict[str, float] = {k: float(v) for k, v in _NUMBER_WORDS.items()}
+
+_SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ingly", "ments",
+             "ment", "ness", "ings", "ing", "edly", "ies", "ied", "ers", "er", "ed", "ly",
+             "es", "s")  # fmt: skip
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens (numbers with decimals kept whole)."""
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A small suffix-stripping stemmer: good enough to match 'sleeping' with 'sleep'."""
+    w = word.lower().replace("'", "")
+    if w.endswith("n't"):
+        return w
+    if len(w) <= 3 or w.isdigit():
+        return w
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            if suf in ("ies", "ied"):
+                w += "y"
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words of ``text`` (stopwords dropped), in order."""
+    return [stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
