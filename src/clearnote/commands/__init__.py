@@ -5,5 +5,8 @@ mistakes raise ``BadInputError`` subclasses; ``clearnote.cli.main`` maps errors 
 """
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "clearnote.commands.transcribe",
+    "clearnote.commands.speakers",
+    "clearnote.commands.demo",
     "clearnote.commands.import_transcript",
 )
