@@ -66,9 +66,25 @@ def stem(word: str) -> str:
     return w
 
 
+# words that say the same thing in a note and in speech map to one stem
+CANON = {
+    "yourself": "self", "myself": "self", "himself": "self", "herself": "self",
+    "themselves": "self", "themself": "self", "ourselves": "self", "hurt": "harm",
+    "hurting": "harm", "harming": "harm", "harmed": "harm", "hurts": "harm",
+    "suicidal": "suicid", "suicide": "suicid", "dying": "die", "died": "die", "dead": "die",
+    "death": "die", "kids": "child", "kid": "child", "children": "child", "mom": "mother",
+    "mum": "mother", "dad": "father", "meds": "medic", "medication": "medic",
+    "medications": "medic", "medicine": "medic", "medicines": "medic", "tired": "fatigu",
+    "fatigue": "fatigu", "exhausted": "fatigu", "poorly": "poor", "badly": "poor", "bad": "poor",
+    "sleeping": "sleep", "slept": "sleep", "drank": "drink", "drinking": "drink", "ate": "eat",
+    "eating": "eat", "felt": "feel", "feeling": "feel", "feelings": "feel", "wife": "spous",
+    "husband": "spous", "partner": "spous", "boyfriend": "spous", "girlfriend": "spous",
+}  # fmt: skip
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text`` (stopwords dropped), in order."""
-    return [stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+    return [CANON.get(t) or stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
 
 
 def normalise_space(text: str) -> str:

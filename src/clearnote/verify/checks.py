@@ -1,0 +1,165 @@
+"""Deterministic checks that similarity misses: numbers, drug and condition names, negation and
+speaker. Each returns a ``Finding`` or ``None``; messages never quote transcript words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from clearnote.verify.index import Grounding, TranscriptIndex
+from clearnote.verify.lexicons import RISK_TERMS, entities_in
+from clearnote.verify.negation import negated_items, polarity
+from clearnote.verify.numbers import numbers_in, significant
+from clearnote.verify.text import content_stems
+
+Outcome = Literal["contradicted", "unsupported", "unverified_negative", "supported_negative"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    outcome: Outcome
+    reason: str  # a message without transcript words
+    segments: tuple[int, ...] = ()
+
+
+_CLIENT_ATTRIBUTION = re.compile(
+    r"^\W*(?:the\s+)?(?:client|patient|pt|he|she|they|mr\.?\s+\w+|ms\.?\s+\w+|mrs\.?\s+\w+)\s+"
+    r"(?:reported|reports|stated|states|said|says|described|describes|endorsed|endorses|shared|"
+    r"shares|expressed|expresses|mentioned|mentions|indicated|indicates|admitted|admits|"
+    r"complained|complains|disclosed|discloses|explained|explains|noted|notes|identified)\b",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z /&]{0,24}:\s+")
+
+
+def checking_text(text: str) -> str:
+    """The statement without a leading "Label:" (``PMH: Asthma`` → ``Asthma``)."""
+    return _LABEL.sub("", text, count=1)
+
+
+def _window(index: TranscriptIndex, evidence: tuple[int, ...], radius: int = 1) -> list[int]:
+    out: set[int] = set()
+    for i in evidence:
+        out.update(range(max(0, i - radius), min(len(index), i + radius + 1)))
+    return sorted(out)
+
+
+def check_numbers(index: TranscriptIndex, text: str, g: Grounding) -> Finding | None:
+    """A number in the note that the evidence does not contain."""
+    wanted = significant(numbers_in(text))
+    if not wanted:
+        return None
+    local_ids = _window(index, g.evidence)
+    local: set[float] = set().union(*(index.numbers[i] for i in local_ids)) if local_ids else set()
+    missing = [v for v in wanted if v not in local]
+    if not missing:
+        return None
+    nowhere = [v for v in missing if v not in index.all_numbers]
+    if local - wanted and (nowhere or len(missing) == len(wanted)):
+        return Finding(
+            "contradicted",
+            f"{len(missing)} number(s) in the statement differ from those in the cited evidence",
+            tuple(g.evidence),
+        )
+    if nowhere:
+        return Finding("unsupported", f"{len(nowhere)} number(s) in the statement were never said")
+    return None
+
+
+def check_entities(index: TranscriptIndex, text: str) -> Finding | None:
+    """Drug and condition names the transcript never mentions (nor any usual lay term for them)."""
+    missing: list[str] = []
+    for ent in entities_in(text):
+        ok = any(
+            all(s in index.all_stems for s in alt)
+            and any(all(s in st for s in alt) for st in index.stem_sets)
+            for alt in ent.alternatives
+        )
+        if not ok:
+            missing.append(ent.kind)
+    if not missing:
+        return None
+    kinds = " and ".join(sorted(set(missing)))
+    return Finding("unsupported", f"{len(missing)} {kinds} name(s) not found in the transcript")
+
+
+def check_negation(index: TranscriptIndex, text: str) -> Finding | None:
+    """A denial the client contradicted, or one the session never contained."""
+    items = negated_items(text)
+    if not items:
+        return None
+    results = [polarity(index, item) for item in items]
+    affirmed = [segs for pol, segs in results if pol == "affirmed"]
+    if affirmed:
+        segs = tuple(dict.fromkeys(i for s in affirmed for i in s))[:4]
+        return Finding("contradicted", "the statement denies something the client affirmed", segs)
+    if all(pol == "absent" for pol, _ in results):
+        return Finding(
+            "unverified_negative",
+            "the statement asserts a negative that no question and answer in the session contains",
+        )
+    if any(pol == "denied" for pol, _ in results):
+        segs = tuple(dict.fromkeys(i for pol, s in results if pol == "denied" for i in s))[:4]
+        return Finding("supported_negative", "denied in the session", segs)
+    return None
+
+
+def check_flipped(index: TranscriptIndex, text: str) -> Finding | None:
+    """A positive statement about risk or a named condition that the session only denied."""
+    if negated_items(text):
+        return None
+    items: list[tuple[str, ...]] = []
+    risk = RISK_TERMS.search(text)
+    if risk:
+        stems = content_stems(risk.group(0))
+        if stems:
+            items.append(tuple(stems[-2:]))
+    for ent in entities_in(text):
+        items.append(ent.alternatives[0])
+    for item in items:
+        pol, segs = polarity(index, item)
+        if pol == "denied":
+            return Finding(
+                "contradicted",
+                "the statement affirms something the session denied",
+                tuple(segs[:4]),
+            )
+    return None
+
+
+def check_speaker(index: TranscriptIndex, text: str) -> Finding | None:
+    """ "Client reported X" where only the clinician said X."""
+    if not _CLIENT_ATTRIBUTION.search(text):
+        return None
+    query = list(dict.fromkeys(content_stems(text)))
+    if len(query) < 2:
+        return None
+    w = {q: index.idf(q) for q in query}
+    total = sum(w.values())
+
+    def cov(stems: frozenset[str]) -> float:
+        return sum(w[q] for q in query if q in stems) / total
+
+    best_client = 0.0
+    best_clin = 0.0
+    clin_seg = -1
+    for i, st in enumerate(index.stem_sets):
+        role = index.roles[i]
+        if role == "clinician":
+            c = cov(st)
+            if c > best_clin:
+                best_clin, clin_seg = c, i
+        else:
+            c = cov(st)
+            # a short answer takes its content from the question before it
+            if i > 0 and index.roles[i - 1] == "clinician" and len(index.stems[i]) <= 6:
+                c = max(c, cov(st | index.stem_sets[i - 1]) * 0.9)
+            best_client = max(best_client, c)
+    if best_clin >= 0.6 and best_client < 0.35 and best_client < 0.5 * best_clin:
+        return Finding(
+            "unsupported",
+            "attributed to the client, but only the clinician said this",
+            (clin_seg,),
+        )
+    return None

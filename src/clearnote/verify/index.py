@@ -1,0 +1,126 @@
+"""A per-transcript index: content stems, BM25 statistics, numbers and (optionally) embeddings of
+every segment, so that many statements can be grounded against one transcript cheaply."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from clearnote.domain.transcript import Role, Segment, Transcript
+from clearnote.embed import Embedder
+from clearnote.verify.numbers import numbers_in, significant
+from clearnote.verify.text import content_stems
+
+_K1 = 1.2
+_B = 0.75
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """Where one statement's content is found: best segments first, and how well."""
+
+    evidence: tuple[int, ...]  # segment indices, best first
+    score: float  # combined support, 0..1
+    local: float  # weighted share of the statement's words in the best unit
+    globl: float  # weighted share of the statement's words anywhere in the transcript
+    similarity: float  # best embedding cosine (0 when no embedder)
+
+
+class TranscriptIndex:
+    """Everything the checks need to look up quickly in one transcript."""
+
+    def __init__(self, transcript: Transcript, embedder: Embedder | None = None) -> None:
+        self.transcript = transcript
+        self.segments: tuple[Segment, ...] = transcript.segments
+        self.roles: list[Role] = [transcript.role_of(s.speaker) for s in self.segments]
+        self.stems: list[list[str]] = [content_stems(s.text) for s in self.segments]
+        self.stem_sets: list[frozenset[str]] = [frozenset(x) for x in self.stems]
+        self.numbers: list[set[float]] = [significant(numbers_in(s.text)) for s in self.segments]
+        self.all_numbers: set[float] = set().union(*self.numbers) if self.numbers else set()
+        self.all_stems: frozenset[str] = frozenset().union(*self.stem_sets)
+        n = len(self.segments)
+        self.df: dict[str, int] = {}
+        for st in self.stem_sets:
+            for s in st:
+                self.df[s] = self.df.get(s, 0) + 1
+        self.avg_len = (sum(len(x) for x in self.stems) / n) if n else 1.0
+        self.idf_missing = math.log(n + 1.0) + 1.0
+        self.embeddings: NDArray[np.float32] | None = None
+        if embedder is not None and n:
+            self.embeddings = embedder.embed([s.text for s in self.segments])
+        self.embedder = embedder
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+    def idf(self, stem: str) -> float:
+        df = self.df.get(stem, 0)
+        if df == 0:
+            return self.idf_missing
+        n = len(self.segments)
+        return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def bm25(self, query: list[str]) -> NDArray[np.float64]:
+        """Okapi BM25 of every segment for the query stems."""
+        scores = np.zeros(len(self.segments))
+        for q in set(query):
+            if q not in self.df:
+                continue
+            idf = self.idf(q)
+            for i, stems in enumerate(self.stems):
+                tf = stems.count(q) if q in self.stem_sets[i] else 0
+                if tf:
+                    denom = tf + _K1 * (1 - _B + _B * len(stems) / self.avg_len)
+                    scores[i] += idf * tf * (_K1 + 1) / denom
+        return scores
+
+    def similarity(self, text: str) -> NDArray[np.float32] | None:
+        if self.embeddings is None or self.embedder is None:
+            return None
+        vec = self.embedder.embed([text])[0]
+        sims: NDArray[np.float32] = self.embeddings @ vec
+        return sims
+
+    def ground(self, text: str, *, top_k: int = 3) -> Grounding:
+        """Best evidence segments for ``text`` and a support score in [0, 1]."""
+        n = len(self.segments)
+        query = list(dict.fromkeys(content_stems(text)))
+        if n == 0 or not query:
+            return Grounding((), 0.0, 0.0, 0.0, 0.0)
+        w = np.array([self.idf(q) for q in query])
+        total = float(w.sum())
+        hits = np.array([[q in st for q in query] for st in self.stem_sets], dtype=np.float64)
+        single = hits @ w / total
+        pair = np.maximum(hits, np.vstack([np.zeros((1, len(query))), hits[:-1]])) @ w / total
+        globl = float(np.array([q in self.all_stems for q in query], dtype=np.float64) @ w / total)
+        bm = self.bm25(query)
+        bm_norm = bm / bm.max() if bm.max() > 0 else bm
+        sims = self.similarity(text)
+        if sims is not None:
+            emb = np.clip((sims - 0.2) / 0.45, 0.0, 1.0)
+            prev = np.concatenate([[0.0], emb[:-1]])
+            pair_emb = np.maximum(emb, prev)
+            unit_single = 0.55 * single + 0.35 * emb + 0.1 * bm_norm
+            unit_pair = 0.55 * pair + 0.35 * pair_emb + 0.1 * bm_norm
+        else:
+            unit_single = 0.9 * single + 0.1 * bm_norm
+            unit_pair = 0.9 * pair + 0.1 * bm_norm
+        best_single = int(np.argmax(unit_single))
+        best_pair = int(np.argmax(unit_pair))
+        use_pair = best_pair > 0 and unit_pair[best_pair] > unit_single[best_single] + 0.08
+        best = float(unit_pair[best_pair] if use_pair else unit_single[best_single])
+        evidence: list[int] = [best_pair - 1, best_pair] if use_pair else [best_single]
+        for i in np.argsort(-unit_single, kind="stable")[: top_k + 2]:
+            if len(evidence) >= top_k:
+                break
+            if int(i) not in evidence and unit_single[i] >= 0.75 * best and unit_single[i] > 0:
+                evidence.append(int(i))
+        score = float(np.clip(0.8 * best + 0.2 * globl, 0.0, 1.0))
+        sim = float(sims.max()) if sims is not None else 0.0
+        local = float(pair[best_pair] if use_pair else single[best_single])
+        if best <= 0:
+            return Grounding((), score, local, globl, sim)
+        return Grounding(tuple(evidence[:top_k]), score, local, globl, sim)

@@ -1,0 +1,81 @@
+"""Numbers said or written: digits, decimals, fractions like ``3/7``, ``x6/day``, ``120/80``, and
+spelled-out numbers ("twenty six", "one hundred twenty", "a couple of")."""
+
+from __future__ import annotations
+
+import re
+
+from clearnote.verify.text import NUMBER_WORDS
+
+_UNITS = (
+    r"mg|mcg|ml|g|kg|lbs?|cm|mm|h|hr|hrs|d|wk|wks|mo|mos|y|yo|yrs|am|pm|th|st|nd|rd|s|x|"
+    r"k|iu|units?|bpm|min|mins|days?|weeks?|months?|years?"
+)
+_DIGITS = re.compile(rf"(?<![A-Za-z0-9.])x?(\d+(?:[.,]\d+)?)(?:%|(?:{_UNITS})\b)?(?![A-Za-z0-9])")
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+_SMALL = {k: v for k, v in NUMBER_WORDS.items() if v < 100 and k not in ("once", "twice")}
+_IGNORE_BEFORE = re.compile(
+    r"(?:covid|phq|gad|type|vitamin [a-z]|stage|grade)[- ]?$", re.IGNORECASE
+)
+
+
+def _spelled(text: str) -> list[float]:
+    """Values of runs of number words ("one hundred twenty" → 120)."""
+    values: list[float] = []
+    words = _WORD.findall(text.lower())
+    total = 0.0
+    current = 0.0
+    active = False
+    for raw in [*words, ""]:
+        parts = raw.split("-") if raw else [""]
+        for w in parts:
+            if w in ("hundred",) and active:
+                current = max(current, 1.0) * 100
+            elif w == "thousand" and active:
+                total += max(current, 1.0) * 1000
+                current = 0.0
+            elif w in _SMALL or w in ("once", "twice", "hundred", "thousand"):
+                value = NUMBER_WORDS[w]
+                if w == "hundred":
+                    value = 100.0
+                if w == "thousand":
+                    value = 1000.0
+                if active and current == 0 and total > 0 and value < 1000:
+                    current = value
+                elif active and current >= 100 and current % 100 == 0 and value < 100:
+                    current += value
+                elif active and 20 <= current < 100 and current % 10 == 0 and 0 < value < 10:
+                    current += value
+                elif active and w not in ("half", "dozen"):
+                    values.append(total + current)
+                    total, current = 0.0, value
+                else:
+                    current, active = value, True
+                active = True
+            elif w == "and" and active:
+                continue
+            else:
+                if active:
+                    values.append(total + current)
+                total, current, active = 0.0, 0.0, False
+    return values
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every numeric value in ``text`` (digits first, then spelled numbers)."""
+    values: list[float] = []
+    for m in _DIGITS.finditer(text):
+        if _IGNORE_BEFORE.search(text[max(0, m.start() - 6) : m.start()]):
+            continue
+        raw = m.group(1).replace(",", "")
+        try:
+            values.append(float(raw))
+        except ValueError:
+            continue
+    values.extend(_spelled(text))
+    return values
+
+
+def significant(values: list[float]) -> set[float]:
+    """Values worth checking: drop 0, 1 and 2 (said too loosely: "a couple", "one of them")."""
+    return {v for v in values if v not in (0.0, 1.0, 2.0)}
