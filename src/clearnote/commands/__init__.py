@@ -9,4 +9,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.speakers",
     "clearnote.commands.demo",
     "clearnote.commands.import_transcript",
+    "clearnote.commands.verify",
 )
