@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     asr_cpu_threads: int = Field(default=0, ge=0, description="0: let CTranslate2 choose")
     asr_batch_size: int = Field(default=8, ge=1, description="BatchedInferencePipeline batch")
     asr_beam_size: int = Field(default=5, ge=1)
+    asr_mode: Literal["windowed", "batched"] = Field(
+        default="windowed",
+        description="windowed: sequential decoding in windows of at most asr_window_seconds "
+        "(bounded memory, best accuracy on CPU); batched: BatchedInferencePipeline (GPU hosts)",
+    )
+    asr_window_seconds: float = Field(default=600.0, ge=30.0)
     language: str = Field(default="en", description="spoken language (ISO 639-1)")
     low_confidence_threshold: float = Field(
         default=0.5,

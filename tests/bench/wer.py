@@ -10,14 +10,43 @@ import re
 
 import jiwer
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-         "eighteen", "nineteen"]
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_UK_US = {"neighbour": "neighbor", "colour": "color", "behaviour": "behavior",
-          "favourite": "favorite", "realise": "realize", "realised": "realized",
-          "practise": "practice", "honour": "honor", "mr": "mister", "mrs": "missus",
-          "ok": "okay", "centre": "center"}
+_UK_US = {
+    "neighbour": "neighbor",
+    "colour": "color",
+    "behaviour": "behavior",
+    "favourite": "favorite",
+    "realise": "realize",
+    "realised": "realized",
+    "practise": "practice",
+    "honour": "honor",
+    "mr": "mister",
+    "mrs": "missus",
+    "ok": "okay",
+    "centre": "center",
+}
 
 
 def number_words(n: int) -> str:
@@ -30,7 +59,9 @@ def number_words(n: int) -> str:
         return _ONES[n // 100] + " hundred" + ("" if rest == 0 else " " + number_words(rest))
     if n < 10000:
         rest = n % 1000
-        return number_words(n // 1000) + " thousand" + ("" if rest == 0 else " " + number_words(rest))
+        return (
+            number_words(n // 1000) + " thousand" + ("" if rest == 0 else " " + number_words(rest))
+        )
     return str(n)
 
 

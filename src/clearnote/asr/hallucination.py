@@ -87,8 +87,10 @@ def judge_segment(
     if (n >= 2 and times >= 4) or (n == 1 and times >= 8):
         flags.append("repetition")
     doubtful = no_speech_prob > 0.6 and avg_logprob < -1.0
-    if compression_ratio > 2.4 or doubtful or (
-        _normal(text) in _DOUBTFUL_SHORT and (no_speech_prob > 0.4 or avg_logprob < -0.8)
+    if (
+        compression_ratio > 2.4
+        or doubtful
+        or (_normal(text) in _DOUBTFUL_SHORT and (no_speech_prob > 0.4 or avg_logprob < -0.8))
     ):
         flags.append("possible_hallucination")
     return SegmentVerdict(drop=False, flags=tuple(flags))

@@ -44,14 +44,34 @@ BUNDLED: dict[str, BundledModel] = {
     "tiny.en": BundledModel(
         name="tiny.en",
         files={
-            "model.bin": (PackagedFile(_TINY, "model/model.bin",
-                "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),),
-            "config.json": (PackagedFile(_TINY, "model/config.json",
-                "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),),
-            "tokenizer.json": (PackagedFile(_TINY, "model/tokenizer.json",
-                "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df"),),
-            "vocabulary.txt": (PackagedFile(_TINY, "model/vocabulary.txt",
-                "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf"),),
+            "model.bin": (
+                PackagedFile(
+                    _TINY,
+                    "model/model.bin",
+                    "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+                ),
+            ),
+            "config.json": (
+                PackagedFile(
+                    _TINY,
+                    "model/config.json",
+                    "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+                ),
+            ),
+            "tokenizer.json": (
+                PackagedFile(
+                    _TINY,
+                    "model/tokenizer.json",
+                    "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+                ),
+            ),
+            "vocabulary.txt": (
+                PackagedFile(
+                    _TINY,
+                    "model/vocabulary.txt",
+                    "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+                ),
+            ),
         },
         joined_sha256={},
         english_only=True,
@@ -60,17 +80,38 @@ BUNDLED: dict[str, BundledModel] = {
         name="base",
         files={
             "model.bin": (
-                PackagedFile(_BASE1, "data/model.bin.part1",
-                    "221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54"),
-                PackagedFile(_BASE2, "data/model.bin.part2",
-                    "c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408"),
+                PackagedFile(
+                    _BASE1,
+                    "data/model.bin.part1",
+                    "221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54",
+                ),
+                PackagedFile(
+                    _BASE2,
+                    "data/model.bin.part2",
+                    "c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408",
+                ),
             ),
-            "config.json": (PackagedFile(_BASE1, "data/config.json",
-                "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),),
-            "tokenizer.json": (PackagedFile(_BASE1, "data/tokenizer.json",
-                "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab"),),
-            "vocabulary.txt": (PackagedFile(_BASE1, "data/vocabulary.txt",
-                "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913"),),
+            "config.json": (
+                PackagedFile(
+                    _BASE1,
+                    "data/config.json",
+                    "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+                ),
+            ),
+            "tokenizer.json": (
+                PackagedFile(
+                    _BASE1,
+                    "data/tokenizer.json",
+                    "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+                ),
+            ),
+            "vocabulary.txt": (
+                PackagedFile(
+                    _BASE1,
+                    "data/vocabulary.txt",
+                    "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+                ),
+            ),
         },
         joined_sha256={
             "model.bin": "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"

@@ -23,8 +23,24 @@ log = logging.getLogger(__name__)
 
 # FFmpeg demuxer names we accept: the recording formats clinics actually produce.
 _ACCEPTED_FORMATS = frozenset(
-    {"wav", "mp3", "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "ogg", "matroska", "webm", "flac",
-     "aac", "caf", "aiff", "w64"}
+    {
+        "wav",
+        "mp3",
+        "mov",
+        "mp4",
+        "m4a",
+        "3gp",
+        "3g2",
+        "mj2",
+        "ogg",
+        "matroska",
+        "webm",
+        "flac",
+        "aac",
+        "caf",
+        "aiff",
+        "w64",
+    }
 )
 SUPPORTED = "wav, mp3, m4a/mp4, ogg, webm/opus, flac"
 
@@ -87,8 +103,7 @@ def load_audio(
         formats = set(container.format.name.split(","))
         if not formats & _ACCEPTED_FORMATS:
             raise AudioError(
-                f"{label}: unsupported container '{container.format.name}'; "
-                f"supported: {SUPPORTED}"
+                f"{label}: unsupported container '{container.format.name}'; supported: {SUPPORTED}"
             )
         if not container.streams.audio:
             raise AudioError(f"{label}: contains no audio stream")
@@ -148,8 +163,14 @@ def _decode_stream(
         if filled == 0:
             raise AudioError(f"{label}: audio data is corrupt and cannot be decoded") from None
         # a damaged tail: keep what decoded and say so, without the content
-        log.warning("%s: decoding stopped early (%s); kept %.1f s", label, type(exc).__name__,
-                    filled / SAMPLE_RATE)
+        log.warning(
+            "%s: decoding stopped early (%s); kept %.1f s",
+            label,
+            type(exc).__name__,
+            filled / SAMPLE_RATE,
+        )
     if filled == 0:
         raise AudioError(f"{label}: contains no decodable audio")
-    return buffer[:filled].copy() if buffer.shape[0] - filled > SAMPLE_RATE * 60 else buffer[:filled]
+    return (
+        buffer[:filled].copy() if buffer.shape[0] - filled > SAMPLE_RATE * 60 else buffer[:filled]
+    )

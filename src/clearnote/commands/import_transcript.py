@@ -13,7 +13,10 @@ from clearnote.transcripts.importer import read_typed_transcript
 @click.command("import-transcript")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path),
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
     help="transcript JSON to write ('-' for stdout)",
 )
 def import_transcript(file: Path, output: Path) -> None:

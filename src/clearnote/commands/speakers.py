@@ -27,8 +27,13 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--label", "labels", multiple=True, help="SPEAKER=display name")
 @click.option("--swap", nargs=2, default=None, help="swap the roles of two speakers")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path))
-def speakers(transcript: Path, roles: tuple[str, ...], labels: tuple[str, ...],
-             swap: tuple[str, str] | None, output: Path) -> None:
+def speakers(
+    transcript: Path,
+    roles: tuple[str, ...],
+    labels: tuple[str, ...],
+    swap: tuple[str, str] | None,
+    output: Path,
+) -> None:
     """Swap, re-role or rename speakers in a transcript."""
     doc = load_transcript(transcript)
     if swap:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-NOTE_SCHEMA = "clearnote.note/1"
+NOTE_SCHEMA: Final = "clearnote.note/1"
 
 Origin = Literal["ai", "clinician", "imported"]
 NoteStatus = Literal["draft", "signed"]
@@ -57,7 +57,9 @@ class Note(_Frozen):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     def __repr__(self) -> str:
-        return f"Note(format={self.format!r}, status={self.status!r}, sections={len(self.sections)})"
+        return (
+            f"Note(format={self.format!r}, status={self.status!r}, sections={len(self.sections)})"
+        )
 
 
 def statement_id(index: int) -> str:

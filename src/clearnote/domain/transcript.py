@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-TRANSCRIPT_SCHEMA = "clearnote.transcript/1"
+TRANSCRIPT_SCHEMA: Final = "clearnote.transcript/1"
 
 Role = Literal["clinician", "client", "other", "unknown"]
 

@@ -36,9 +36,7 @@ def words_for_diarization(output: AsrOutput) -> list[tuple[float, float]]:
     return spans
 
 
-def _runs(
-    seg: AsrSegment, labels: Sequence[int]
-) -> list[tuple[int, list[AsrWord]]]:
+def _runs(seg: AsrSegment, labels: Sequence[int]) -> list[tuple[int, list[AsrWord]]]:
     runs: list[tuple[int, list[AsrWord]]] = []
     for word, label in zip(seg.words, labels, strict=True):
         if runs and runs[-1][0] == label:
@@ -95,8 +93,9 @@ def assemble(
                 for w in run
             )
             text = " ".join(w.text for w in run)
-            pieces.append((words[0].start, words[-1].end, speaker_ids[label], text, words,
-                           verdict.flags))
+            pieces.append(
+                (words[0].start, words[-1].end, speaker_ids[label], text, words, verdict.flags)
+            )
     pieces.sort(key=lambda p: (p[0], p[1]))
     for index, (start, end, speaker, text, words, flags) in enumerate(pieces, start=1):
         result.segments.append(

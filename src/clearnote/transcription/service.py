@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from clearnote.asr.base import AsrEngine, AsrOutput, ProgressCallback
-from clearnote.audio import SAMPLE_RATE, load_audio
+from clearnote.audio import SAMPLE_RATE, DecodedAudio, load_audio
 from clearnote.config import Settings
 from clearnote.domain.transcript import AsrInfo, Segment, Speaker, Transcript
 from clearnote.errors import BadInputError
@@ -73,10 +73,25 @@ class Transcriber:
     ) -> TranscriptionResult:
         t0 = time.perf_counter()
         audio = load_audio(path, max_seconds=self.max_audio_seconds, name=str(path))
-        voice = None
-        if clinician_voice is not None:
-            voice = self.enroll(clinician_voice)
-        t1 = time.perf_counter()
+        return self.transcribe_decoded(
+            audio,
+            speakers=speakers,
+            clinician_voice=clinician_voice,
+            progress=progress,
+            decode_seconds=time.perf_counter() - t0,
+        )
+
+    def transcribe_decoded(
+        self,
+        audio: DecodedAudio,
+        *,
+        speakers: int | None = None,
+        clinician_voice: Path | None = None,
+        progress: ProgressFactory | None = None,
+        decode_seconds: float = 0.0,
+    ) -> TranscriptionResult:
+        t0 = time.perf_counter()
+        voice = self.enroll(clinician_voice) if clinician_voice is not None else None
         result = self.transcribe_samples(
             audio.samples,
             speakers=speakers,
@@ -84,10 +99,10 @@ class Transcriber:
             progress=progress(audio.duration) if progress else None,
         )
         timings = Timings(
-            decode=t1 - t0,
+            decode=decode_seconds,
             asr=result.timings.asr,
             diarize=result.timings.diarize,
-            total=time.perf_counter() - t0,
+            total=decode_seconds + time.perf_counter() - t0,
         )
         return TranscriptionResult(result.transcript, timings)
 
@@ -156,8 +171,11 @@ class Transcriber:
         )
         log.info(
             "transcribed %.1f s: %d segments, %d speakers, asr %.1f s, diarize %.1f s",
-            output.duration, len(transcript.segments), len(transcript.speakers),
-            t1 - t0, t2 - t1,
+            output.duration,
+            len(transcript.segments),
+            len(transcript.speakers),
+            t1 - t0,
+            t2 - t1,
         )
         return TranscriptionResult(transcript, Timings(asr=t1 - t0, diarize=t2 - t1))
 
@@ -170,9 +188,10 @@ class Transcriber:
     ) -> tuple[list[int], np.ndarray | None]:
         if self.diarizer is None or speakers == 1 or not spans:
             return [0] * len(spans), None
-        speech = self.engine.speech_regions(samples)
-        result = self.diarizer.diarize(samples, speech, spans, num_speakers=speakers,
-                                       sample_rate=SAMPLE_RATE)
+        speech = output.speech or self.engine.speech_regions(samples)
+        result = self.diarizer.diarize(
+            samples, speech, spans, num_speakers=speakers, sample_rate=SAMPLE_RATE
+        )
         return list(result.word_speakers), result.centroids
 
     def _roles(
@@ -186,19 +205,17 @@ class Transcriber:
 
         by_id = {sid: label for label, sid in ids.items()}
         turns = [
-            Turn(speaker=by_id[s.speaker], start=s.start, end=s.end, text=s.text)
-            for s in segments
+            Turn(speaker=by_id[s.speaker], start=s.start, end=s.end, text=s.text) for s in segments
         ]
         if not turns:
             return {}
-        roles = assign_roles(
-            turns, len(ids), centroids=centroids, clinician_voice=clinician_voice
-        )
+        roles = assign_roles(turns, len(ids), centroids=centroids, clinician_voice=clinician_voice)
         return {ids[label]: role for label, role in roles.items() if label in ids}
 
 
-def build_transcriber(settings: Settings, *, model: str | None = None,
-                      diarize: bool | None = None) -> Transcriber:
+def build_transcriber(
+    settings: Settings, *, model: str | None = None, diarize: bool | None = None
+) -> Transcriber:
     """The composition root for transcription: load the configured engine and diarizer."""
     from clearnote.asr.faster_whisper_engine import FasterWhisperEngine, WhisperOptions
     from clearnote.asr.models import resolve_model
@@ -214,6 +231,8 @@ def build_transcriber(settings: Settings, *, model: str | None = None,
             batch_size=settings.asr_batch_size,
             beam_size=settings.asr_beam_size,
             language=settings.language,
+            mode=settings.asr_mode,
+            window_seconds=settings.asr_window_seconds,
         ),
     )
     diarizer = None

@@ -29,7 +29,9 @@ def transcript_from_obj(obj: Any, *, source: str) -> Transcript:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         # pydantic's own message may quote the input; we name the field and the rule only
-        raise TranscriptFormatError(f"{source}: invalid field '{where}' ({first['type']})") from None
+        raise TranscriptFormatError(
+            f"{source}: invalid field '{where}' ({first['type']})"
+        ) from None
 
 
 def load_transcript(path: Path) -> Transcript:

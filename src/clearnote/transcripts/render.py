@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from clearnote.domain.transcript import Segment, Transcript
 
-ROLE_TITLES = {"clinician": "Clinician", "client": "Client", "other": "Other",
-               "unknown": "Speaker"}
+ROLE_TITLES = {"clinician": "Clinician", "client": "Client", "other": "Other", "unknown": "Speaker"}
 
 
 def clock(seconds: float) -> str:
