@@ -20,6 +20,8 @@ MIN_GAIN = 0.02
 MIN_CLUSTER_SHARE = 0.04
 # Speakers take turns: each cluster must come back at least this often (runs of ≥ 2 windows).
 MIN_RUNS_PER_SPEAKER = 2
+# The silhouette is quadratic in windows: long sessions are scored on a fixed sample.
+SILHOUETTE_SAMPLE = 3000
 
 
 def l2_normalise(x: npt.ArrayLike) -> FloatArray:
@@ -100,7 +102,11 @@ def estimate_speakers(embeddings: FloatArray, max_speakers: int = 5) -> int:
             break
         if speaker_runs(labels, k).min() < MIN_RUNS_PER_SPEAKER:
             break  # no turn taking at k: more clusters would only split voices further
-        score = float(silhouette_score(x, labels, metric="cosine"))
+        score = float(
+            silhouette_score(
+                x, labels, metric="cosine", sample_size=min(n, SILHOUETTE_SAMPLE), random_state=0
+            )
+        )
         if k == 2 and score < MIN_SILHOUETTE:
             break
         threshold = best_score if best_k == 1 else best_score + MIN_GAIN

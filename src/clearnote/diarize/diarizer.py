@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ FloatArray = npt.NDArray[np.float32]
 WINDOW_HOP_FRAMES = 50  # 0.5 s between window starts
 MIN_REGION_S = 0.2  # speech shorter than this gets no window of its own
 EMBED_DIM = 256
+BATCH = 128  # windows per encoder call
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,14 @@ def _clean_regions(
     return merged
 
 
-def cut_windows(audio: FloatArray, regions: Sequence[tuple[float, float]]) -> Windows:
-    """1.6 s windows every 0.5 s inside each region; the last one flush with the region's end.
+def iter_windows(
+    audio: FloatArray, regions: Sequence[tuple[float, float]]
+) -> Iterator[tuple[FloatArray, float, float]]:
+    """1.6 s mel windows every 0.5 s inside each region, the last flush with the region's end.
 
     A region shorter than 1.6 s gives one window whose frames repeat the region cyclically, so the
-    encoder hears only that speech rather than silence or a neighbour.
+    encoder hears only that speech rather than silence or a neighbour. Yields (mel, start, end).
     """
-    mels: list[FloatArray] = []
-    starts: list[float] = []
-    ends: list[float] = []
     frame_s = HOP / SAMPLE_RATE
     for rs, re_ in regions:
         if re_ - rs < MIN_REGION_S:
@@ -85,24 +85,58 @@ def cut_windows(audio: FloatArray, regions: Sequence[tuple[float, float]]) -> Wi
         mel = mel_spectrogram(audio[a:b])
         n = len(mel)
         if n <= PARTIAL_FRAMES:
-            mels.append(np.resize(mel, (PARTIAL_FRAMES, mel.shape[1])))
-            starts.append(rs)
-            ends.append(re_)
+            yield np.resize(mel, (PARTIAL_FRAMES, mel.shape[1])), rs, re_
             continue
         offsets = list(range(0, n - PARTIAL_FRAMES + 1, WINDOW_HOP_FRAMES))
         if offsets[-1] != n - PARTIAL_FRAMES:
             offsets.append(n - PARTIAL_FRAMES)
         for off in offsets:
-            mels.append(mel[off : off + PARTIAL_FRAMES])
-            starts.append(rs + off * frame_s)
-            ends.append(min(re_, rs + (off + PARTIAL_FRAMES) * frame_s))
-    if not mels:
+            end = min(re_, rs + (off + PARTIAL_FRAMES) * frame_s)
+            yield mel[off : off + PARTIAL_FRAMES], rs + off * frame_s, end
+
+
+def cut_windows(audio: FloatArray, regions: Sequence[tuple[float, float]]) -> Windows:
+    """All windows of :func:`iter_windows` stacked (for tests and short clips)."""
+    items = list(iter_windows(audio, regions))
+    if not items:
         return Windows(
-            np.zeros((0, PARTIAL_FRAMES, 40), dtype=np.float32),
-            np.zeros(0),
-            np.zeros(0),
+            np.zeros((0, PARTIAL_FRAMES, 40), dtype=np.float32), np.zeros(0), np.zeros(0)
         )
-    return Windows(np.stack(mels).astype(np.float32), np.array(starts), np.array(ends))
+    return Windows(
+        np.stack([m for m, _, _ in items]).astype(np.float32),
+        np.array([s for _, s, _ in items]),
+        np.array([e for _, _, e in items]),
+    )
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """Window embeddings with their times; mels are dropped batch by batch to bound memory."""
+
+    embeddings: FloatArray  # (n, 256)
+    start: npt.NDArray[np.float64]
+    end: npt.NDArray[np.float64]
+
+
+def embed_windows(
+    encoder: VoiceEncoder, audio: FloatArray, regions: Sequence[tuple[float, float]]
+) -> Embedded:
+    """Embed every window, BATCH windows at a time (a 90-minute session never holds all mels)."""
+    chunks: list[FloatArray] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    batch: list[FloatArray] = []
+    for mel, s, e in iter_windows(audio, regions):
+        batch.append(mel)
+        starts.append(s)
+        ends.append(e)
+        if len(batch) == BATCH:
+            chunks.append(encoder.embed_mels(np.stack(batch)))
+            batch = []
+    if batch:
+        chunks.append(encoder.embed_mels(np.stack(batch)))
+    emb = np.concatenate(chunks) if chunks else np.zeros((0, EMBED_DIM), dtype=np.float32)
+    return Embedded(emb.astype(np.float32), np.array(starts), np.array(ends))
 
 
 def _as_16k(audio: npt.ArrayLike, sample_rate: int) -> FloatArray:
@@ -150,10 +184,11 @@ class Diarizer:
                 np.zeros((1 if words else 0, EMBED_DIM), dtype=np.float32),
             )
         wav = self._normalise(wav, regions)
-        windows = cut_windows(wav, regions)
-        if len(windows.mels) == 0:
-            windows = cut_windows(wav, [(s, max(e, s + MIN_REGION_S)) for s, e in regions])
-        embeddings = self.encoder.embed_mels(windows.mels)
+        windows = embed_windows(self.encoder, wav, regions)
+        if len(windows.embeddings) == 0:  # only very short speech: give it one window anyway
+            longer = [(s, max(e, s + MIN_REGION_S)) for s, e in regions]
+            windows = embed_windows(self.encoder, wav, longer)
+        embeddings = windows.embeddings
         if num_speakers is None:
             k = estimate_speakers(embeddings, self.max_speakers)
         else:

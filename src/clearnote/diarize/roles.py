@@ -16,6 +16,11 @@ RoleName = Literal["clinician", "client", "other"]
 
 # Cosine similarity of an enrolled voice to a speaker centroid above which it is the same person.
 VOICE_MATCH_THRESHOLD = 0.75
+# Cue weights, fitted on AnnoMI's 133 counselling sessions (therapist vs client turns).
+QUESTION_WEIGHT = 3.0
+PHRASE_WEIGHT = 3.0
+OPENER_WEIGHT = 0.3
+TALK_LESS_WEIGHT = 0.2
 # In sessions of three or more voices, a non-clinician under this share of talk time is "other".
 MIN_CLIENT_TALK_SHARE = 0.05
 
@@ -108,12 +113,12 @@ def clinician_scores(turns: Sequence[Turn], num_speakers: int) -> np.ndarray:
         if not texts:
             scores[spk] = -np.inf
             continue
-        scores[spk] += 2.0 * question_share(texts)
-        scores[spk] += 1.5 * min(1.0, phrase_hits(texts) / max(1.0, len(texts) / 2))
+        scores[spk] += QUESTION_WEIGHT * question_share(texts)
+        scores[spk] += PHRASE_WEIGHT * min(1.0, phrase_hits(texts) / len(texts))
         if total_talk > 0:
-            scores[spk] += 0.5 * (1.0 - talk[spk] / total_talk)
+            scores[spk] += TALK_LESS_WEIGHT * (1.0 - talk[spk] / total_talk)
     if ordered:
-        scores[ordered[0].speaker] += 0.75
+        scores[ordered[0].speaker] += OPENER_WEIGHT
     return scores
 
 
