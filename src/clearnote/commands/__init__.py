@@ -10,4 +10,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.demo",
     "clearnote.commands.import_transcript",
     "clearnote.commands.verify",
+    "clearnote.commands.screen",
 )

@@ -1,0 +1,1 @@
+"""Clinician-facing assessments: risk screening first (``clearnote.assess.screening``)."""

@@ -1,0 +1,45 @@
+"""Extension point: further screening backends (an LLM, later) that may add recall.
+
+A backend sees the transcript and the rule report and proposes extra flags. ``screen_with``
+merges them with :func:`clearnote.domain.screening.merge_flags`, which keeps every rule flag and
+finding: a backend can raise a status, never lower it or remove a flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from clearnote.assess.screening.engine import RuleScreener
+from clearnote.domain.screening import BackendInfo, Domain, RiskFlag, ScreeningReport, merge_flags
+from clearnote.domain.transcript import Transcript
+
+
+class ScreeningBackend(Protocol):
+    """Proposes additional flags. Implementations must cite existing segment ids; flags citing
+    unknown segments are dropped by ``screen_with``."""
+
+    @property
+    def info(self) -> BackendInfo: ...
+
+    def propose(
+        self, transcript: Transcript, rule_report: ScreeningReport
+    ) -> Sequence[tuple[Domain, RiskFlag]]: ...
+
+
+def screen_with(
+    screener: RuleScreener,
+    transcript: Transcript,
+    extra: Sequence[ScreeningBackend] = (),
+) -> ScreeningReport:
+    """The rule floor, then each extra backend's additions."""
+    report = screener.screen(transcript)
+    known = {s.id for s in transcript.segments}
+    for backend in extra:
+        proposed = [
+            (domain, flag.model_copy(update={"rule": f"{backend.info.name}:{flag.rule}"}))
+            for domain, flag in backend.propose(transcript, report)
+            if set(flag.segment_ids) <= known
+        ]
+        report = merge_flags(report, proposed, backend.info)
+    return report

@@ -1,0 +1,39 @@
+"""Slices of the shared evaluation data (skipped where ../shared/eval is absent)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+import pytest
+
+from clearnote.assess.screening import RuleScreener
+from tests.bench.bench_screen import _annomi, _posts, transcript_of
+from tests.conftest import eval_file
+
+pytestmark = [pytest.mark.slow, pytest.mark.eval]
+
+
+def test_reddit_attempt_users_mostly_flagged(screener: RuleScreener) -> None:
+    path = eval_file("reddit-cssrs/500_Reddit_users_posts_labels.csv")
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["Label"] == "Attempt"]
+    flagged = 0
+    for row in rows:
+        report = screener.screen(transcript_of([("client", p, 0.0) for p in _posts(row["Post"])]))
+        flagged += report.domain("suicide").status == "flagged"
+    assert flagged / len(rows) >= 0.8
+
+
+def test_annomi_self_harm_sessions_flagged(screener: RuleScreener) -> None:
+    eval_file("annomi/AnnoMI-simple.csv")
+    sessions = _annomi()
+    for tid in ("95", "107"):
+        report = screener.screen(transcript_of(sessions[tid][1]))
+        assert report.domain("suicide").status == "flagged", tid
+        assert report.domain("self_harm").status == "flagged", tid
+        # every flag cites client speech
+        for d in report.domains:
+            for f in d.flags:
+                assert f.speaker_role == "client"

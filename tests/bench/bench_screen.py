@@ -1,0 +1,239 @@
+"""Evaluation of risk screening (figures for the README; no assertions here).
+
+    python -m tests.bench.bench_screen [--quick] [--misses]
+
+1. Our own cases (tests/assess/data): dev (used while writing the rules) and held-out (never read
+   while tuning): risk recall, specificity on figurative and benign talk, denials in answer to a
+   screening question coming back as ``discussed_denied``, third-party/media as ``mentioned``.
+2. Reddit C-SSRS (../shared/eval/reddit-cssrs): each user's posts as one client's speech; users
+   adjudicated Ideation, Behavior or Attempt should come out ``flagged`` for suicide. The flagged
+   rate for Indicator and Supportive users is reported too (no target: supportive users write
+   about suicide to others).
+3. AnnoMI (../shared/eval/annomi): the self-harm sessions (95, 107) and the violence session (37)
+   domain by domain; substance flagged on the alcohol/drug sessions; how many of the other
+   sessions get a violence/abuse/suicide/self-harm flag (false alarms to read).
+4. Speed: one 50-minute transcript (AnnoMI turns joined to ~7,500 words) screened, rules loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+
+from clearnote.assess.screening import RuleScreener, default_rules
+from clearnote.domain.screening import ScreeningReport
+from clearnote.domain.transcript import AsrInfo, Segment, Speaker, Transcript, segment_id
+from tests.assess.cases import DEV, HELDOUT, load_cases, score
+from tests.conftest import SHARED_EVAL
+
+REDDIT = SHARED_EVAL / "reddit-cssrs" / "500_Reddit_users_posts_labels.csv"
+ANNOMI = SHARED_EVAL / "annomi" / "AnnoMI-simple.csv"
+RISK_DOMAINS = (
+    "suicide",
+    "self_harm",
+    "harm_to_others",
+    "child_abuse",
+    "elder_dependent_abuse",
+    "intimate_partner_violence",
+)
+
+
+def transcript_of(turns: list[tuple[str, str, float]]) -> Transcript:
+    """(role, text, start) turns → Transcript with one speaker per role."""
+    roles = sorted({r for r, _, _ in turns})
+    ids = {r: f"S{i + 1}" for i, r in enumerate(roles)}
+    segs = [
+        Segment(id=segment_id(i + 1), start=start, end=start, speaker=ids[role], text=text)
+        for i, (role, text, start) in enumerate(turns)
+        if text.strip()
+    ]
+    return Transcript(
+        duration=max((s.end for s in segs), default=0.0),
+        asr=AsrInfo(engine="import", model="bench"),
+        speakers=tuple(Speaker(id=ids[r], role=r) for r in roles),
+        segments=tuple(segs),
+    )
+
+
+def _seconds(stamp: str) -> float:
+    parts = [float(p) for p in stamp.split(":")]
+    total = 0.0
+    for p in parts:
+        total = total * 60 + p
+    return total
+
+
+def _posts(cell: str) -> list[str]:
+    """The Post column is a Python-list string; some rows are cut short: split those."""
+    try:
+        value = ast.literal_eval(cell)
+        return [str(v) for v in value]
+    except (SyntaxError, ValueError):
+        body = cell.strip().lstrip("[").rstrip("]")
+        return [p.strip(" '\"") for p in re.split(r"""['"],\s*['"]""", body) if p.strip()]
+
+
+def our_cases(screener: RuleScreener, show_misses: bool) -> None:
+    print("\n## Our cases (tests/assess/data)\n")
+    print(
+        "| set | cases | risk recall | specificity (figurative+benign) "
+        "| qa denial → discussed_denied | third-party/media → mentioned | all correct |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, path in (("dev", DEV), ("held-out", HELDOUT)):
+        s = score(load_cases(path), screener)
+        print(
+            f"| {name} | {s.n} | {s.risk_recall:.3f} (n={s.risk_n}) | {s.specificity:.3f} "
+            f"(n={s.spec_n}) | {s.denial_rate:.3f} (n={s.denial_n}) | {s.mention_rate:.3f} "
+            f"(n={s.mention_n}) | {s.accuracy:.3f} |"
+        )
+        if show_misses:
+            for c in s.misses:
+                print(
+                    f"    miss {name} line {c.line}: {c.domain} expected {c.expected} "
+                    f"({c.category})"
+                )
+
+
+def reddit(screener: RuleScreener, quick: bool) -> None:
+    print("\n## Reddit C-SSRS (users; suicide domain)\n")
+    if not REDDIT.exists():
+        print("(absent: skipped)")
+        return
+    csv.field_size_limit(sys.maxsize)
+    by_label: dict[str, Counter[str]] = defaultdict(Counter)
+    levels: dict[str, Counter[str]] = defaultdict(Counter)
+    with REDDIT.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if quick:
+        rows = rows[::5]
+    for row in rows:
+        posts = _posts(row["Post"])
+        report = screener.screen(transcript_of([("client", p, 0.0) for p in posts]))
+        result = report.domain("suicide")
+        by_label[row["Label"]][result.status] += 1
+        levels[row["Label"]][result.highest_level or "-"] += 1
+    print(
+        "| label | users | flagged | mentioned | discussed_denied | not_discussed | flagged rate |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    pos = neg = 0
+    for label in ("Attempt", "Behavior", "Ideation", "Indicator", "Supportive"):
+        c = by_label[label]
+        n = sum(c.values())
+        if label in ("Attempt", "Behavior", "Ideation"):
+            pos += c["flagged"]
+            neg += n
+        print(
+            f"| {label} | {n} | {c['flagged']} | {c['mentioned']} | {c['discussed_denied']} | "
+            f"{c['not_discussed']} | {c['flagged'] / n:.3f} |"
+        )
+    print(f"\nrecall (Ideation+Behavior+Attempt flagged): {pos}/{neg} = {pos / neg:.3f}")
+    for label in ("Attempt", "Behavior", "Ideation"):
+        top = ", ".join(f"{k} {v}" for k, v in levels[label].most_common(4))
+        print(f"  highest level, {label}: {top}")
+
+
+def _annomi() -> dict[str, tuple[str, list[tuple[str, str, float]]]]:
+    sessions: dict[str, tuple[str, list[tuple[str, str, float]]]] = {}
+    with ANNOMI.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            role = "clinician" if row["interlocutor"] == "therapist" else "client"
+            topic, turns = sessions.setdefault(row["transcript_id"], (row["topic"], []))
+            turns.append((role, row["utterance_text"], _seconds(row["timestamp"])))
+    return sessions
+
+
+def annomi(screener: RuleScreener) -> None:
+    print("\n## AnnoMI sessions\n")
+    if not ANNOMI.exists():
+        print("(absent: skipped)")
+        return
+    sessions = _annomi()
+    print("| session | topic | suicide | self_harm | harm_to_others | ipv | substance_use |")
+    print("|---|---|---|---|---|---|---|")
+    for tid in ("95", "107", "37"):
+        topic, turns = sessions[tid]
+        r = screener.screen(transcript_of(turns))
+        cells = [
+            r.domain(d).status
+            for d in (
+                "suicide",
+                "self_harm",
+                "harm_to_others",
+                "intimate_partner_violence",
+                "substance_use",
+            )
+        ]
+        print(f"| {tid} | {topic} | " + " | ".join(cells) + " |")
+    subst = [t for t, (topic, _) in sessions.items() if "alcohol" in topic or "drug" in topic]
+    hit = sum(
+        screener.screen(transcript_of(sessions[t][1])).domain("substance_use").status == "flagged"
+        for t in subst
+    )
+    print(f"\nsubstance_use flagged on alcohol/drug sessions: {hit}/{len(subst)}")
+    others = [t for t, (topic, _) in sessions.items() if t not in ("95", "107", "37")]
+    false_by_domain: Counter[str] = Counter()
+    any_flag = 0
+    for t in others:
+        r = screener.screen(transcript_of(sessions[t][1]))
+        flagged = [d for d in RISK_DOMAINS if r.domain(d).status == "flagged"]
+        any_flag += bool(flagged)
+        false_by_domain.update(flagged)
+    print(
+        f"other sessions ({len(others)}) with any suicide/self-harm/violence/abuse flag: "
+        f"{any_flag} ({dict(false_by_domain)}); these are flags to read, not all false"
+    )
+
+
+def speed(screener: RuleScreener) -> None:
+    print("\n## Speed\n")
+    turns: list[tuple[str, str, float]] = []
+    if ANNOMI.exists():
+        for _topic, sess in _annomi().values():
+            turns.extend(sess)
+    else:
+        for case in load_cases(DEV):
+            for turn in case.turns.split(" // "):
+                who, _, said = turn.partition(":")
+                turns.append(("clinician" if who == "T" else "client", said, 0.0))
+    out: list[tuple[str, str, float]] = []
+    words = 0
+    while words < 7500:
+        role, text, _ = turns[len(out) % len(turns)]
+        out.append((role, text, len(out) * 4.0))
+        words += len(text.split())
+    transcript = transcript_of(out)
+    t0 = time.perf_counter()
+    fresh = RuleScreener(default_rules.__wrapped__())
+    t1 = time.perf_counter()
+    report: ScreeningReport = fresh.screen(transcript)
+    t2 = time.perf_counter()
+    flagged = sum(d.status == "flagged" for d in report.domains)
+    print(
+        f"50-minute transcript ({len(out)} turns, {words} words): rules compiled in "
+        f"{t1 - t0:.2f} s, screened in {t2 - t1:.2f} s ({flagged} domains flagged)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="every 5th Reddit user")
+    ap.add_argument("--misses", action="store_true", help="list missed case lines")
+    args = ap.parse_args(argv)
+    screener = RuleScreener(default_rules())
+    print("# Risk screening evaluation")
+    our_cases(screener, args.misses)
+    reddit(screener, args.quick)
+    annomi(screener)
+    speed(screener)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
