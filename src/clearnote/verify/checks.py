@@ -56,7 +56,7 @@ def check_numbers(index: TranscriptIndex, text: str, g: Grounding) -> Finding | 
     if not missing:
         return None
     nowhere = [v for v in missing if v not in index.all_numbers]
-    if local - wanted and (nowhere or len(missing) == len(wanted)):
+    if local - wanted and nowhere:
         return Finding(
             "contradicted",
             f"{len(missing)} number(s) in the statement differ from those in the cited evidence",
@@ -73,7 +73,7 @@ def check_entities(index: TranscriptIndex, text: str) -> Finding | None:
     for ent in entities_in(text):
         ok = any(
             all(s in index.all_stems for s in alt)
-            and any(all(s in st for s in alt) for st in index.stem_sets)
+            and any(all(s in index.stem_sets[i] for s in alt) for i in index.containing(alt[0]))
             for alt in ent.alternatives
         )
         if not ok:
@@ -141,20 +141,21 @@ def check_speaker(index: TranscriptIndex, text: str) -> Finding | None:
     def cov(stems: frozenset[str]) -> float:
         return sum(w[q] for q in query if q in stems) / total
 
+    candidates = sorted({i for q in query for i in index.containing(q)})
     best_client = 0.0
     best_clin = 0.0
     clin_seg = -1
-    for i, st in enumerate(index.stem_sets):
-        role = index.roles[i]
-        if role == "clinician":
-            c = cov(st)
+    for i in candidates:
+        st = index.stem_sets[i]
+        c = cov(st)
+        if index.roles[i] == "clinician":
             if c > best_clin:
                 best_clin, clin_seg = c, i
+            # a short answer after the question takes its content from the question
+            j = i + 1
+            if j < len(index) and index.roles[j] != "clinician" and len(index.stems[j]) <= 6:
+                best_client = max(best_client, cov(st | index.stem_sets[j]) * 0.9)
         else:
-            c = cov(st)
-            # a short answer takes its content from the question before it
-            if i > 0 and index.roles[i - 1] == "clinician" and len(index.stems[i]) <= 6:
-                c = max(c, cov(st | index.stem_sets[i - 1]) * 0.9)
             best_client = max(best_client, c)
     if best_clin >= 0.6 and best_client < 0.35 and best_client < 0.5 * best_clin:
         return Finding(

@@ -43,9 +43,16 @@ class TranscriptIndex:
         self.all_stems: frozenset[str] = frozenset().union(*self.stem_sets)
         n = len(self.segments)
         self.df: dict[str, int] = {}
-        for st in self.stem_sets:
-            for s in st:
+        self.postings: dict[str, list[tuple[int, int]]] = {}  # stem -> [(segment, tf)]
+        for i, stems in enumerate(self.stems):
+            counts: dict[str, int] = {}
+            for s in stems:
+                counts[s] = counts.get(s, 0) + 1
+            for s, tf in counts.items():
                 self.df[s] = self.df.get(s, 0) + 1
+                self.postings.setdefault(s, []).append((i, tf))
+        self.lengths = np.array([len(x) for x in self.stems], dtype=np.float64)
+        self._salient: object | None = None
         self.avg_len = (sum(len(x) for x in self.stems) / n) if n else 1.0
         self.idf_missing = math.log(n + 1.0) + 1.0
         self.embeddings: NDArray[np.float32] | None = None
@@ -66,25 +73,37 @@ class TranscriptIndex:
     def bm25(self, query: list[str]) -> NDArray[np.float64]:
         """Okapi BM25 of every segment for the query stems."""
         scores = np.zeros(len(self.segments))
+        norm = _K1 * (1 - _B + _B * self.lengths / max(self.avg_len, 1e-9))
         for q in set(query):
-            if q not in self.df:
-                continue
             idf = self.idf(q)
-            for i, stems in enumerate(self.stems):
-                tf = stems.count(q) if q in self.stem_sets[i] else 0
-                if tf:
-                    denom = tf + _K1 * (1 - _B + _B * len(stems) / self.avg_len)
-                    scores[i] += idf * tf * (_K1 + 1) / denom
+            for i, tf in self.postings.get(q, ()):
+                scores[i] += idf * tf * (_K1 + 1) / (tf + norm[i])
         return scores
 
-    def similarity(self, text: str) -> NDArray[np.float32] | None:
+    def hits(self, query: list[str]) -> NDArray[np.float64]:
+        """segments x query-stems matrix: 1 where the segment contains the stem."""
+        out = np.zeros((len(self.segments), len(query)))
+        for j, q in enumerate(query):
+            for i, _tf in self.postings.get(q, ()):
+                out[i, j] = 1.0
+        return out
+
+    def containing(self, stem: str) -> list[int]:
+        return [i for i, _ in self.postings.get(stem, ())]
+
+    def similarity(
+        self, text: str, vec: NDArray[np.float32] | None = None
+    ) -> NDArray[np.float32] | None:
         if self.embeddings is None or self.embedder is None:
             return None
-        vec = self.embedder.embed([text])[0]
+        if vec is None:
+            vec = self.embedder.embed([text])[0]
         sims: NDArray[np.float32] = self.embeddings @ vec
         return sims
 
-    def ground(self, text: str, *, top_k: int = 3) -> Grounding:
+    def ground(
+        self, text: str, *, top_k: int = 3, vec: NDArray[np.float32] | None = None
+    ) -> Grounding:
         """Best evidence segments for ``text`` and a support score in [0, 1]."""
         n = len(self.segments)
         query = list(dict.fromkeys(content_stems(text)))
@@ -92,13 +111,13 @@ class TranscriptIndex:
             return Grounding((), 0.0, 0.0, 0.0, 0.0)
         w = np.array([self.idf(q) for q in query])
         total = float(w.sum())
-        hits = np.array([[q in st for q in query] for st in self.stem_sets], dtype=np.float64)
+        hits = self.hits(query)
         single = hits @ w / total
         pair = np.maximum(hits, np.vstack([np.zeros((1, len(query))), hits[:-1]])) @ w / total
         globl = float(np.array([q in self.all_stems for q in query], dtype=np.float64) @ w / total)
         bm = self.bm25(query)
         bm_norm = bm / bm.max() if bm.max() > 0 else bm
-        sims = self.similarity(text)
+        sims = self.similarity(text, vec)
         if sims is not None:
             emb = np.clip((sims - 0.2) / 0.45, 0.0, 1.0)
             prev = np.concatenate([[0.0], emb[:-1]])

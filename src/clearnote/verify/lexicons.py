@@ -20,9 +20,11 @@ RISK_TERMS = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)? (?:my|him|her|them)sel(?:f|ves)|end(?:ing)? (?:my|it all|my life)"
     r"|take my (?:own )?life|want(?:ed)? to die|wish(?:ed)? I (?:was|were) dead"
     r"|better off (?:\w+ ){0,5}(?:dead|gone|without me)|(?:I|I'd) (?:was|were|be) dead"
-    r"|not (?:want|wanting) to (?:live|be here|wake up)|no (?:reason|point) (?:to|in) living"
-    r"|self[- ]?harm\w*|cut(?:ting)? (?:my|myself)|hurt(?:ing)? (?:my|him|her|them)sel(?:f|ves)"
-    r"|burn(?:ing)? myself|overdos\w*|hang(?:ing)? myself|jump off|shoot (?:my|him|her|them)"
+    r"|(?:not|don't|do not|didn't) (?:want|wanting) to (?:live|be here|wake up|be alive|go on)"
+    r"|no (?:reason|point) (?:to|in) living|took (?:a bunch of|all (?:of )?(?:my|the)|too many|"
+    r"a lot of|a handful of) (?:my |the )?(?:pills|tablets)"
+    r"|self[- ]?harm\w*|cut(?:s|ting)? (?:my|myself)|hurt(?:s|ing)? (?:my|him|her|them)sel(?:f|ves)"
+    r"|burn(?:ed|ing|t|s)? myself|overdos\w*|hang(?:ed|ing)? myself|jump off|shoot (?:my|him|her|them)"
     r"|kill (?:him|her|them|someone|somebody|you|my)|hurt (?:him|her|them|someone|somebody|people)"
     r"|hit (?:me|him|her|them|my)|hits me|beat(?:s|ing)? (?:me|him|her|them|my)|choke[ds]? me"
     r"|abus(?:e|ed|es|ing|ive)|molest\w*|rap(?:e|ed)\b|assault\w*|violen(?:ce|t)|threaten\w*"
@@ -125,26 +127,31 @@ class Entity:
     alternatives: tuple[tuple[str, ...], ...]  # stem sequences, any of which supports it
 
 
-def entities_in(text: str) -> list[Entity]:
+@lru_cache(maxsize=1)
+def _entity_pattern() -> re.Pattern[str]:
+    names = sorted([*conditions(), *(d for d in drugs() if " " in d)], key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])")
+
+
+@lru_cache(maxsize=4096)
+def entities_in(text: str) -> tuple[Entity, ...]:
     """Drugs (lexicon or drug-like suffix) and conditions named in ``text``."""
     low = text.lower()
-    words = tokens(low)
     found: list[Entity] = []
     seen: set[str] = set()
-    for name, alts in conditions().items():
-        if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", low):
-            seen.update(name.split())
-            found.append(
-                Entity("condition", name, (phrase_stems(name), *(phrase_stems(a) for a in alts)))
-            )
-    for name in drugs():
-        if " " in name and name in low:
+    conds = conditions()
+    for m in _entity_pattern().finditer(low):
+        name = m.group(0)
+        seen.update(name.split())
+        if name in conds:
+            alts = (phrase_stems(name), *(phrase_stems(a) for a in conds[name]))
+            found.append(Entity("condition", name, alts))
+        else:
             found.append(Entity("drug", name, (phrase_stems(name),)))
-            seen.update(name.split())
-    for w in words:
+    for w in tokens(low):
         if w in seen:
             continue
         if w in drugs() or DRUG_SUFFIX.match(w):
             seen.add(w)
             found.append(Entity("drug", w, ((stem(w),),)))
-    return found
+    return tuple(found)

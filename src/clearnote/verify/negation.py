@@ -12,8 +12,11 @@ from clearnote.verify.text import CANON, STOPWORDS, content_stems, stem, tokens
 Polarity = Literal["affirmed", "denied", "discussed", "absent"]
 
 _CUE = re.compile(
-    r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative for|nor|none|nil|absence of|"
-    r"free of|neither|\w+n't)\b",
+    r"\b(?:denie[sd]|deny|denying|negative for|without|nil|free of|absence of|no(?! (?:further|"
+    r"need|longer|more|one|change|changes|problem|problems|issue|issues|concern|concerns|question|"
+    r"questions|matter|way|doubt|idea|plan|plans|reason|time|significant change|acute distress)\b)"
+    r"|(?:does|did|do|has|have|had)(?:\s+not|\s*n't)\s+(?:have|had|experience|experienced|"
+    r"report|notice|noticed|get|got|feel|felt))\b",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;:!?]|\bbut\b|\bhowever\b|\balthough\b|\bexcept\b", re.IGNORECASE)
@@ -46,9 +49,6 @@ def negated_items(text: str) -> list[tuple[str, ...]]:
     """The stem tuples a statement denies ("denies fever or chills" → (fever,), (chill,))."""
     items: list[tuple[str, ...]] = []
     for m in _CUE.finditer(text):
-        cue = m.group(0).lower()
-        if cue.endswith("n't") and cue not in ("don't", "doesn't", "didn't", "hasn't", "haven't"):
-            continue
         rest = text[m.end() :]
         end = _CLAUSE_END.search(rest)
         clause = rest[: end.start()] if end else rest
@@ -87,7 +87,8 @@ def polarity(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[Polarity, l
     denied: list[int] = []
     discussed: list[int] = []
     segs = index.segments
-    for i, st in enumerate(index.stem_sets):
+    for i in index.containing(item[-1]):
+        st = index.stem_sets[i]
         if not _mentions(st, item):
             continue
         role = index.roles[i]

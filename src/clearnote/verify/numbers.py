@@ -22,7 +22,14 @@ _IGNORE_BEFORE = re.compile(
 def _spelled(text: str) -> list[float]:
     """Values of runs of number words ("one hundred twenty" → 120)."""
     values: list[float] = []
-    words = _WORD.findall(text.lower())
+    for chunk in re.split(r"[,;:.!?()]", text.lower()):
+        values.extend(_spelled_run(chunk))
+    return values
+
+
+def _spelled_run(text: str) -> list[float]:
+    values: list[float] = []
+    words = _WORD.findall(text)
     total = 0.0
     current = 0.0
     active = False
@@ -44,8 +51,12 @@ def _spelled(text: str) -> list[float]:
                     current = value
                 elif active and current >= 100 and current % 100 == 0 and value < 100:
                     current += value
-                elif active and 20 <= current < 100 and current % 10 == 0 and 0 < value < 10:
+                elif active and current % 100 >= 20 and current % 10 == 0 and 0 < value < 10:
                     current += value
+                elif active and 1 <= current <= 9 and 10 <= value < 100:
+                    current = current * 100 + value  # "one twenty four" -> 124
+                elif active and 10 <= current < 100 and 10 <= value < 100 and total == 0:
+                    current = current * 100 + value  # "twenty twenty" -> 2020
                 elif active and w not in ("half", "dozen"):
                     values.append(total + current)
                     total, current = 0.0, value

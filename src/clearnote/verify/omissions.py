@@ -57,6 +57,8 @@ class Salient:
 
 
 def _negated_risk(text: str, match: re.Match[str]) -> bool:
+    if re.match(r"(?:not|don't|do not|didn't) ", match.group(0), re.IGNORECASE):
+        return False  # the negation is part of the disclosure ("don't want to wake up")
     before = tokens(text[: match.start()])[-5:]
     return any(w in _NEG or w.endswith("n't") for w in before)
 
@@ -80,6 +82,14 @@ def _risk_segments(index: TranscriptIndex) -> list[int]:
 
 def salient_segments(index: TranscriptIndex) -> list[Salient]:
     """Salient segment groups (adjacent hits of one category merged), in category order."""
+    cached = getattr(index, "_salient", None)
+    if isinstance(cached, list):
+        return cached
+    index._salient = found = _salient(index)
+    return found
+
+
+def _salient(index: TranscriptIndex) -> list[Salient]:
     hits: dict[str, list[int]] = {c: [] for c in CATEGORIES}
     hits["risk"] = _risk_segments(index)
     for i, seg in enumerate(index.segments):

@@ -6,6 +6,9 @@ from __future__ import annotations
 import logging
 import time
 
+import numpy as np
+from numpy.typing import NDArray
+
 from clearnote.domain.note import Note
 from clearnote.domain.transcript import Segment, Transcript
 from clearnote.domain.verification import Flag, StatementResult, VerificationReport
@@ -57,8 +60,13 @@ class Verifier:
         results: list[StatementResult] = []
         flags: list[Flag] = []
         covering: list[tuple[str, tuple[int, ...]]] = []
-        for st in note.statements():
-            result, st_flags, evidence = self._statement(idx, st.id, st.text)
+        statements = note.statements()
+        vectors = None
+        if self.embedder is not None and statements and len(idx):
+            vectors = self.embedder.embed([checks.checking_text(st.text) for st in statements])
+        for k, st in enumerate(statements):
+            vec = vectors[k] if vectors is not None else None
+            result, st_flags, evidence = self._statement(idx, st.id, st.text, vec)
             results.append(result)
             flags.extend(st_flags)
             if result.verdict != "unsupported":  # an unsupported statement covers nothing
@@ -85,10 +93,10 @@ class Verifier:
         return VerificationReport(statements=tuple(results), flags=tuple(flags))
 
     def _statement(
-        self, idx: TranscriptIndex, sid: str, text: str
+        self, idx: TranscriptIndex, sid: str, text: str, vec: NDArray[np.float32] | None = None
     ) -> tuple[StatementResult, list[Flag], tuple[int, ...]]:
         body = checks.checking_text(text)
-        g = idx.ground(body)
+        g = idx.ground(body, vec=vec)
         score = g.score
         evidence = g.evidence
         flags: list[Flag] = []
