@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ModelName = Literal["tiny.en", "base"]
@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     # --- diarization ---
     diarize: bool = True
     max_speakers: int = Field(default=5, ge=1, le=10)
+
+    # --- drafting / LLM backends ---
+    llm_backend: str = Field(default="extractive", description="extractive, llama-cpp or openai")
+    llm_base_url: str = Field(default="http://127.0.0.1:8080/v1", description="OpenAI-compatible")
+    llm_model: str = Field(default="local", description="model name sent to the server")
+    llm_api_key: SecretStr | None = None
+    llm_allow_remote: bool = Field(default=False, description="allow a non-loopback LLM host")
+    llm_baa_hosts: list[str] = Field(default=[], description="hosts with a recorded BAA (JSON)")
+    llm_model_path: Path | None = Field(default=None, description="GGUF file for llama-cpp")
+    llm_model_sha256: str | None = Field(default=None, description="expected sha256 of the GGUF")
+    llm_timeout_s: float = Field(default=300.0, gt=0)
+    llm_max_tokens: int = Field(default=1024, ge=16)
+    llm_threads: int = Field(default=0, ge=0, description="llama-cpp threads; 0: all cores")
 
 
 def load_settings() -> Settings:

@@ -11,4 +11,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.import_transcript",
     "clearnote.commands.verify",
     "clearnote.commands.screen",
+    "clearnote.commands.draft",
 )

@@ -1,0 +1,1 @@
+"""Drafting backends behind one small interface: extractive (no model), llama-cpp, openai."""

@@ -1,0 +1,44 @@
+"""Where an LLM endpoint may be: loopback by default; a remote host only with a recorded BAA
+and remote processing allowed (per-client consent joins this check with the record system)."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from clearnote.errors import BadInputError, PolicyError
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def host_of(url: str, *, setting: str = "llm_base_url") -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInputError(f"setting {setting}: expected an http(s) URL with a host")
+    return parts.hostname.lower()
+
+
+def is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str, *, allow_remote: bool, baa_hosts: list[str] | tuple[str, ...]) -> str:
+    """The endpoint's host when policy allows sending a transcript there; else PolicyError."""
+    host = host_of(url)
+    if is_loopback(host):
+        return host
+    if not allow_remote:
+        raise PolicyError(
+            f"setting llm_base_url: host {host} is not on this machine and remote processing "
+            "is not allowed (llm_allow_remote)"
+        )
+    if host not in {h.strip().lower() for h in baa_hosts}:
+        raise PolicyError(
+            f"setting llm_base_url: no BAA is recorded for host {host} (llm_baa_hosts)"
+        )
+    return host

@@ -1,0 +1,1 @@
+"""Progress-note formats, templates, extractive drafting and rendering."""
