@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: install demo test test-fast lint typecheck bench clean
+.PHONY: install demo test test-fast lint typecheck bench bench-long eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,7 +34,14 @@ test-fast: install
 	$(BIN)/pytest -q -m "not slow"
 
 bench: install
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench asr diarize
+
+# the 90-minute memory run (about 10-15 minutes on a 2-core machine)
+bench-long: install
+	$(BIN)/python -m tests.bench.bench_asr --only memory --long-minutes 90
+
+eval: install
+	$(BIN)/python -m tests.bench eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
