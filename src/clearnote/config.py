@@ -65,6 +65,19 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=1024, ge=16)
     llm_threads: int = Field(default=0, ge=0, description="llama-cpp threads; 0: all cores")
 
+    # --- record system (issue 5) ---
+    home: Path = Field(default=Path.home() / ".clearnote", description="the practice data folder")
+    key_file: Path = Field(
+        default=Path.home() / ".config" / "clearnote" / "kek",
+        description="key-encryption key file (0600), kept outside the home; refused inside it",
+    )
+    database_url: str | None = Field(default=None, description="default: SQLite in the home")
+    owner_password: SecretStr | None = Field(default=None, description="for clearnote init")
+    session_idle_timeout_s: int = Field(default=15 * 60, ge=60, le=30 * 60)
+    session_absolute_timeout_s: int = Field(default=12 * 3600, ge=600, le=12 * 3600)
+    login_max_failures: int = Field(default=5, ge=1, le=20, description="then lockout")
+    login_lockout_s: int = Field(default=15 * 60, ge=1, description="doubles per further failure")
+
 
 def load_settings() -> Settings:
     """Read settings once, at the edge (CLI, web app factory, worker)."""

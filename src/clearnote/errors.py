@@ -5,6 +5,7 @@
     │   ├── AudioError                     missing, empty, corrupt, unsupported or too long audio
     │   └── TranscriptFormatError          a typed transcript or transcript JSON that cannot be read
     ├── PolicyError                exit 3  refused by consent or jurisdiction policy
+    ├── IntegrityError             exit 1  ciphertext, wrapped key or audit chain fails its check
     └── ModelError                 exit 1  a model package is missing or fails its checksum
 
 Messages name the file or argument and the problem. They never carry transcript, note or
@@ -45,6 +46,10 @@ class PolicyError(ClearnoteError):
     """Refused by consent or jurisdiction policy."""
 
     exit_code = 3
+
+
+class IntegrityError(ClearnoteError):
+    """Stored ciphertext, a wrapped key or the audit chain failed its integrity check (fail closed)."""
 
 
 class ModelError(ClearnoteError):
