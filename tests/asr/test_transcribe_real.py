@@ -129,3 +129,28 @@ def test_no_client_words_in_logs_no_network_no_temp_files(
     logged = " ".join(r.getMessage().lower() for r in caplog.records)
     assert not [w for w in distinctive if w in logged]
     assert list(scratch.iterdir()) == []
+
+
+def test_enrolled_clinician_voice_decides_the_roles(tiny: Transcriber, tmp_path: Path) -> None:
+    import wave
+
+    import numpy as np
+
+    from clearnote.audio import load_audio
+
+    turns = json.loads(sample_session().with_name("session.turns.json").read_text())
+    audio = load_audio(sample_session(), max_seconds=600).samples
+    # enrol the *client's* voice as the clinician's: if the voice decides, the roles flip
+    # against every conversational cue (the therapist opens and asks the questions)
+    client = [t for t in turns if t["speaker"] == "CLIENT"][:3]
+    clip = np.concatenate([audio[int(t["start"] * 16000) : int(t["end"] * 16000)] for t in client])
+    voice = tmp_path / "clinician.wav"
+    with wave.open(str(voice), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.clip(clip, -1, 1) * 32767).astype(np.int16).tobytes())
+    t = tiny.transcribe_file(sample_session(), clinician_voice=voice).transcript
+    first_client = next(s for s in t.segments if s.start >= turns[1]["start"] - 0.5)
+    assert t.role_of(first_client.speaker) == "clinician"
+    assert t.role_of(t.segments[0].speaker) == "client"
