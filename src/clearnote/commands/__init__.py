@@ -12,4 +12,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.verify",
     "clearnote.commands.screen",
     "clearnote.commands.draft",
+    "clearnote.commands.consent_form",
 )
