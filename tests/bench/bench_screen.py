@@ -8,7 +8,10 @@
 2. Reddit C-SSRS (../shared/eval/reddit-cssrs): each user's posts as one client's speech; users
    adjudicated Ideation, Behavior or Attempt should come out ``flagged`` for suicide. The flagged
    rate for Indicator and Supportive users is reported too (no target: supportive users write
-   about suicide to others).
+   about suicide to others). The users are split, by a hash of the user id, into a tuning half
+   and a held-out half (see :func:`reddit_half`); rules may be tuned on the tuning half only
+   (split fixed before the two-tier hopelessness rules were written; note that the rules up to
+   commit 08b5f57 had been tuned on misses from all 500 users, before the split existed).
 3. AnnoMI (../shared/eval/annomi): the self-harm sessions (95, 107) and the violence session (37)
    domain by domain; substance flagged on the alcohol/drug sessions; how many of the other
    sessions get a violence/abuse/suicide/self-harm flag (false alarms to read).
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import hashlib
 import re
 import sys
 import time
@@ -41,6 +45,14 @@ RISK_DOMAINS = (
     "elder_dependent_abuse",
     "intimate_partner_violence",
 )
+
+
+def reddit_half(user: str) -> str:
+    """The split rule, written down before tuning: sha256 of ``"clearnote-reddit-split:" + user``
+    (the ``User`` column, e.g. ``user-17``); an even first byte puts the user in the ``tune`` half,
+    an odd one in the ``heldout`` half. Tune rules on the ``tune`` half only."""
+    digest = hashlib.sha256(f"clearnote-reddit-split:{user}".encode()).digest()
+    return "tune" if digest[0] % 2 == 0 else "heldout"
 
 
 def transcript_of(turns: list[tuple[str, str, float]]) -> Transcript:
@@ -100,42 +112,59 @@ def our_cases(screener: RuleScreener, show_misses: bool) -> None:
                 )
 
 
+POSITIVE = ("Attempt", "Behavior", "Ideation")
+LABELS = (*POSITIVE, "Indicator", "Supportive")
+
+
+def reddit_rows() -> list[dict[str, str]]:
+    csv.field_size_limit(sys.maxsize)
+    with REDDIT.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
 def reddit(screener: RuleScreener, quick: bool) -> None:
     print("\n## Reddit C-SSRS (users; suicide domain)\n")
     if not REDDIT.exists():
         print("(absent: skipped)")
         return
-    csv.field_size_limit(sys.maxsize)
-    by_label: dict[str, Counter[str]] = defaultdict(Counter)
-    levels: dict[str, Counter[str]] = defaultdict(Counter)
-    with REDDIT.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = reddit_rows()
     if quick:
         rows = rows[::5]
+    by_label: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    levels: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
         posts = _posts(row["Post"])
         report = screener.screen(transcript_of([("client", p, 0.0) for p in posts]))
         result = report.domain("suicide")
-        by_label[row["Label"]][result.status] += 1
+        for half in (reddit_half(row["User"]), "all"):
+            by_label[(half, row["Label"])][result.status] += 1
         levels[row["Label"]][result.highest_level or "-"] += 1
     print(
-        "| label | users | flagged | mentioned | discussed_denied | not_discussed | flagged rate |"
+        "| half | label | users | flagged | mentioned | discussed_denied | not_discussed "
+        "| flagged rate |"
     )
-    print("|---|---|---|---|---|---|---|")
-    pos = neg = 0
-    for label in ("Attempt", "Behavior", "Ideation", "Indicator", "Supportive"):
-        c = by_label[label]
-        n = sum(c.values())
-        if label in ("Attempt", "Behavior", "Ideation"):
-            pos += c["flagged"]
-            neg += n
-        print(
-            f"| {label} | {n} | {c['flagged']} | {c['mentioned']} | {c['discussed_denied']} | "
-            f"{c['not_discussed']} | {c['flagged'] / n:.3f} |"
-        )
-    print(f"\nrecall (Ideation+Behavior+Attempt flagged): {pos}/{neg} = {pos / neg:.3f}")
-    for label in ("Attempt", "Behavior", "Ideation"):
-        top = ", ".join(f"{k} {v}" for k, v in levels[label].most_common(4))
+    print("|---|---|---|---|---|---|---|---|")
+    recall: dict[str, tuple[int, int]] = {}
+    for half in ("tune", "heldout", "all"):
+        pos = total = 0
+        for label in LABELS:
+            c = by_label[(half, label)]
+            n = sum(c.values())
+            if label in POSITIVE:
+                pos += c["flagged"]
+                total += n
+            rate = f"{c['flagged'] / n:.3f}" if n else "-"
+            print(
+                f"| {half} | {label} | {n} | {c['flagged']} | {c['mentioned']} | "
+                f"{c['discussed_denied']} | {c['not_discussed']} | {rate} |"
+            )
+        recall[half] = (pos, total)
+    print()
+    for half, (pos, total) in recall.items():
+        value = f"{pos / total:.3f}" if total else "-"
+        print(f"recall, {half} half (Ideation+Behavior+Attempt flagged): {pos}/{total} = {value}")
+    for label in POSITIVE:
+        top = ", ".join(f"{k} {v}" for k, v in levels[label].most_common(5))
         print(f"  highest level, {label}: {top}")
 
 

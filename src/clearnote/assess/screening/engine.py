@@ -10,16 +10,26 @@ How a status is reached, per domain:
   is a denial, anything else short that is not a counter-question ("sometimes", "once", "I
   guess so") is a flag (recall first); for questions where "yes" is the safe answer ("do you feel
   safe at home?") the polarity is inverted; a later "actually, yes" after a denial is a flag;
-* mention and denial rules add evidence; the clinician's words never raise a flag.
+* mention and denial rules add evidence; the clinician's words never raise a flag;
+* a *contextual* risk rule (``context: [...]`` in the rules file: words like "I'm going to do it"
+  that are only a risk indicator once the topic is on the table) fires only after one of its
+  context domains has come up in the conversation (any finding, either speaker, earlier in the
+  transcript or earlier in the same sentence);
+* *weak* rules (hopelessness, entrapment, burdensomeness...) never flag on their own: a domain's
+  ``weak_tier`` raises one flag when ``min_distinct`` different weak concepts match in the
+  non-clinician speech of the transcript, or one matches and there is a context (a flag in a
+  context domain, e.g. self-harm, or the tier's ``context`` pattern in that speech);
+* a short counter-question from the client ("What, like suicidal?") echoes the clinician's word:
+  it is a mention, not a flag.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from clearnote.assess.screening.rules import Rule, RuleSet
+from clearnote.assess.screening.rules import Rule, RuleSet, WeakTier
 from clearnote.assess.screening.text import (
     Sentence,
     analyse,
@@ -46,6 +56,7 @@ from clearnote.domain.transcript import Role, Segment, Transcript
 BACKEND_NAME = "rules"
 MAX_IMPLICIT_ANSWER_WORDS = 12  # longer non-yes/no answers are not read as a "yes"
 MAX_ACK_WORDS = 8  # a clinician turn this short without a question keeps the question's context
+MAX_ECHO_WORDS = 6  # a client counter-question this short echoes the clinician's words
 
 
 @dataclass
@@ -57,19 +68,34 @@ class _Prompt:
     answered: bool = False
 
 
+@dataclass(frozen=True)
+class _WeakHit:
+    concept: str
+    segment: Segment
+    quote: str
+    role: Role
+
+
 @dataclass
 class _Collector:
     flags: dict[Domain, list[RiskFlag]] = field(default_factory=lambda: defaultdict(list))
     evidence: dict[Domain, list[Finding]] = field(default_factory=lambda: defaultdict(list))
+    weak: dict[Domain, list[_WeakHit]] = field(default_factory=lambda: defaultdict(list))
+    topics: set[Domain] = field(default_factory=set)  # came up at all (any speaker, any kind)
+    flagged: set[Domain] = field(default_factory=set)
+    weak_context: set[Domain] = field(default_factory=set)  # a tier's context pattern was seen
     _seen: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
 
     def flag(self, domain: Domain, flag: RiskFlag) -> None:
+        self.topics.add(domain)
+        self.flagged.add(domain)
         key = (domain, flag.level, flag.segment_ids)
         if key not in self._seen:
             self._seen.add(key)
             self.flags[domain].append(flag)
 
     def find(self, domain: Domain, finding: Finding) -> None:
+        self.topics.add(domain)
         key = (domain, finding.kind, finding.segment_ids)
         if key not in self._seen:
             self._seen.add(key)
@@ -79,6 +105,10 @@ class _Collector:
 def _rank(domain: Domain, level: str) -> int:
     order = LEVELS[domain]
     return order.index(level) if level in order else -1
+
+
+def _has_context(tier: WeakTier, domain: Domain, out: _Collector) -> bool:
+    return domain in out.weak_context or bool(tier.context_domains & out.flagged)
 
 
 def _applies(rule: Rule, sentence: Sentence) -> bool:
@@ -92,7 +122,10 @@ class RuleScreener:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self._risk = rules.of_kind("risk")
+        risk = rules.of_kind("risk")
+        self._risk = tuple(r for r in risk if not r.context)
+        self._contextual = tuple(r for r in risk if r.context)
+        self._weak = rules.of_kind("weak")
         self._mention = rules.of_kind("mention")
         self._denial = rules.of_kind("denial")
         self._question = rules.of_kind("question")
@@ -115,36 +148,9 @@ class RuleScreener:
                 speaker_role=role,
             )
 
+        echo = self._is_echo(sentence)
         for rule in self._risk:
-            if not _applies(rule, sentence):
-                continue
-            for pattern in rule.patterns:
-                m = pattern.search(sentence.masked)
-                if m is None:
-                    continue
-                level = rule.level
-                if not rule.negated_form and negated(sentence, m.start(), m.end()):
-                    past = self.rules.past_levels.get(rule.domain)
-                    if past is not None and past_marked(sentence, m.start(), self.rules):
-                        level = past
-                    else:
-                        out.find(rule.domain, finding("denial", rule))
-                        break
-                elif rule.subject_check and third_party(sentence, m.start(), self.rules):
-                    out.find(rule.domain, finding("mention", rule))
-                    break
-                out.flag(
-                    rule.domain,
-                    RiskFlag(
-                        level=level,
-                        segment_ids=(seg.id,),
-                        quote=sentence.original,
-                        start=seg.start,
-                        rule=rule.id,
-                        speaker_role=role,
-                    ),
-                )
-                break
+            self._risk_rule(rule, seg, role, sentence, out, finding, echo)
         for rule in self._denial:
             if _applies(rule, sentence) and any(p.search(sentence.masked) for p in rule.patterns):
                 out.find(rule.domain, finding("denial", rule))
@@ -159,6 +165,107 @@ class RuleScreener:
                     )
                     out.find(rule.domain, finding(kind, rule))
                     break
+        for rule in self._contextual:
+            if rule.context & out.topics:
+                self._risk_rule(rule, seg, role, sentence, out, finding, echo)
+        for rule in self._weak:
+            if self._matches(rule, sentence):
+                out.weak[rule.domain].append(_WeakHit(rule.concept, seg, sentence.original, role))
+        for domain, tier in self.rules.weak_tiers.items():
+            if tier.context is not None and tier.context.search(sentence.masked):
+                out.weak_context.add(domain)
+
+    def _is_echo(self, sentence: Sentence) -> bool:
+        pattern = self.rules.echo_question
+        return (
+            pattern is not None
+            and sentence.norm.rstrip().endswith("?")
+            and word_count(sentence.norm) <= MAX_ECHO_WORDS
+            and pattern.search(sentence.norm) is not None
+        )
+
+    def _matches(self, rule: Rule, sentence: Sentence) -> bool:
+        """A weak rule: matched, not negated, not about someone else."""
+        if not _applies(rule, sentence):
+            return False
+        for pattern in rule.patterns:
+            m = pattern.search(sentence.masked)
+            if m is None:
+                continue
+            if not rule.negated_form and negated(sentence, m.start(), m.end()):
+                continue
+            if rule.subject_check and third_party(sentence, m.start(), self.rules):
+                continue
+            return True
+        return False
+
+    def _risk_rule(
+        self,
+        rule: Rule,
+        seg: Segment,
+        role: Role,
+        sentence: Sentence,
+        out: _Collector,
+        finding: Callable[[FindingKind, Rule], Finding],
+        echo: bool,
+    ) -> None:
+        if not _applies(rule, sentence):
+            return
+        for pattern in rule.patterns:
+            m = pattern.search(sentence.masked)
+            if m is None:
+                continue
+            level = rule.level
+            if not rule.negated_form and negated(sentence, m.start(), m.end()):
+                past = self.rules.past_levels.get(rule.domain)
+                if past is None or not past_marked(sentence, m.start(), self.rules):
+                    out.find(rule.domain, finding("denial", rule))
+                    return
+                level = past
+            elif echo or (rule.subject_check and third_party(sentence, m.start(), self.rules)):
+                out.find(rule.domain, finding("mention", rule))
+                return
+            out.flag(
+                rule.domain,
+                RiskFlag(
+                    level=level,
+                    segment_ids=(seg.id,),
+                    quote=sentence.original,
+                    start=seg.start,
+                    rule=rule.id,
+                    speaker_role=role,
+                ),
+            )
+            return
+
+    def _weak_flags(self, out: _Collector) -> None:
+        for domain, tier in self.rules.weak_tiers.items():
+            hits = out.weak.get(domain, [])
+            firsts: dict[str, _WeakHit] = {}
+            for hit in hits:
+                firsts.setdefault(hit.concept, hit)
+            if not firsts:
+                continue
+            if len(firsts) >= tier.min_distinct:
+                chosen = list(firsts.values())
+                rule_id = f"{tier.id}[{'+'.join(firsts)}]"
+            elif _has_context(tier, domain, out):
+                chosen = list(firsts.values())
+                rule_id = f"{tier.id}[{'+'.join(firsts)}]+context"
+            else:
+                continue
+            segs = tuple(dict.fromkeys(h.segment.id for h in chosen))
+            out.flag(
+                domain,
+                RiskFlag(
+                    level=tier.level,
+                    segment_ids=segs,
+                    quote=" … ".join(dict.fromkeys(h.quote for h in chosen)),
+                    start=min(h.segment.start for h in chosen),
+                    rule=rule_id,
+                    speaker_role=chosen[0].role,
+                ),
+            )
 
     # -- question and answer ---------------------------------------------------------------
     def _questions(self, seg: Segment, role: Role, out: _Collector) -> _Prompt | None:
@@ -283,6 +390,7 @@ class RuleScreener:
                     prompt = None
                 else:
                     prompt.answered = True
+        self._weak_flags(out)
         return ScreeningReport(
             backends=(self.info,),
             domains=tuple(build_result(d, out.flags[d], out.evidence[d]) for d in DOMAINS),

@@ -17,7 +17,7 @@ from clearnote.domain.screening import DOMAINS, LEVELS, Domain
 from clearnote.errors import BadInputError
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
-RuleKind = Literal["risk", "mention", "denial", "question"]
+RuleKind = Literal["risk", "mention", "denial", "question", "weak"]
 
 
 class RulesError(BadInputError):
@@ -38,11 +38,28 @@ class RuleSpec(_Spec):
     requires: str | None = None
     exclude_if: str | None = None
     polarity: Literal["normal", "inverted"] = "normal"
+    context: tuple[Domain, ...] = ()
+    concept: str | None = None
+
+
+class WeakTierSpec(_Spec):
+    """How weak indicators combine into a flag: ``min_distinct`` different weak concepts in the
+    non-clinician speech of one transcript, or one weak rule together with a context (a flag in
+    one of ``context_domains``, or a ``context`` pattern in the same speech)."""
+
+    id: str
+    level: str
+    source: str
+    min_distinct: int = Field(default=2, ge=2)
+    context_domains: tuple[Domain, ...] = ()
+    context: str | None = None
 
 
 class DomainSpec(_Spec):
     past_level: str | None = None
     risk: tuple[RuleSpec, ...] = ()
+    weak: tuple[RuleSpec, ...] = ()
+    weak_tier: WeakTierSpec | None = None
     mention: tuple[RuleSpec, ...] = ()
     denial: tuple[RuleSpec, ...] = ()
     question: tuple[RuleSpec, ...] = ()
@@ -76,6 +93,7 @@ class RuleSetSpec(_Spec):
     fragments: dict[str, str] = Field(default_factory=dict)
     figurative: FigurativeSpec
     pseudo_negation: str
+    echo_question: str | None = None
     negation_cues: str
     past_markers: str
     answer: AnswerSpec
@@ -96,9 +114,22 @@ class Rule:
     requires: re.Pattern[str] | None = None
     exclude_if: re.Pattern[str] | None = None
     inverted: bool = False
+    context: frozenset[Domain] = frozenset()
+    concept: str = ""  # weak rules: distinct concepts are counted (defaults to the id)
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, kind={self.kind!r}, patterns={len(self.patterns)})"
+
+
+@dataclass(frozen=True)
+class WeakTier:
+    id: str
+    domain: Domain
+    level: str
+    source: str
+    min_distinct: int
+    context_domains: frozenset[Domain]
+    context: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -129,6 +160,8 @@ class RuleSet:
     media: frozenset[str]
     past_levels: Mapping[Domain, str]
     rules: tuple[Rule, ...]
+    weak_tiers: Mapping[Domain, WeakTier]
+    echo_question: re.Pattern[str] | None = None
 
     def of_kind(self, kind: RuleKind) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == kind)
@@ -170,11 +203,29 @@ def compile_rules(data: Mapping[str, Any], *, source: str = "rules") -> RuleSet:
     rules: list[Rule] = []
     seen: set[str] = set()
     past_levels: dict[Domain, str] = {}
+    tiers: dict[Domain, WeakTier] = {}
     for domain, dspec in spec.domains.items():
         if dspec.past_level:
             past_levels[domain] = dspec.past_level
+        if dspec.weak and dspec.weak_tier is None:
+            raise RulesError(f"{source}: domain '{domain}' has weak rules but no weak_tier")
+        if dspec.weak_tier is not None:
+            ts = dspec.weak_tier
+            where = f"{source}: weak_tier '{ts.id}'"
+            if ts.level not in LEVELS[domain]:
+                raise RulesError(f"{where}: level '{ts.level}' is not a {domain} level")
+            tiers[domain] = WeakTier(
+                id=ts.id,
+                domain=domain,
+                level=ts.level,
+                source=ts.source,
+                min_distinct=ts.min_distinct,
+                context_domains=frozenset(ts.context_domains),
+                context=_compile(ts.context, frag, where) if ts.context else None,
+            )
         groups: tuple[tuple[RuleKind, tuple[RuleSpec, ...]], ...] = (
             ("risk", dspec.risk),
+            ("weak", dspec.weak),
             ("mention", dspec.mention),
             ("denial", dspec.denial),
             ("question", dspec.question),
@@ -185,7 +236,7 @@ def compile_rules(data: Mapping[str, Any], *, source: str = "rules") -> RuleSet:
                 if rs.id in seen:
                     raise RulesError(f"{where}: duplicate id")
                 seen.add(rs.id)
-                if kind in ("risk", "question") and rs.level not in LEVELS[domain]:
+                if kind in ("risk", "question", "weak") and rs.level not in LEVELS[domain]:
                     raise RulesError(f"{where}: level '{rs.level}' is not a {domain} level")
                 pats = tuple(_compile(p, frag, where) for p in _lines(rs.patterns))
                 if not pats:
@@ -203,6 +254,8 @@ def compile_rules(data: Mapping[str, Any], *, source: str = "rules") -> RuleSet:
                         requires=_compile(rs.requires, frag, where) if rs.requires else None,
                         exclude_if=_compile(rs.exclude_if, frag, where) if rs.exclude_if else None,
                         inverted=rs.polarity == "inverted",
+                        context=frozenset(rs.context),
+                        concept=rs.concept or rs.id,
                     )
                 )
     ans = spec.answer
@@ -233,4 +286,10 @@ def compile_rules(data: Mapping[str, Any], *, source: str = "rules") -> RuleSet:
         media=frozenset(subj.media),
         past_levels=past_levels,
         rules=tuple(rules),
+        weak_tiers=tiers,
+        echo_question=(
+            _compile(spec.echo_question, frag, f"{source}: echo_question")
+            if spec.echo_question
+            else None
+        ),
     )
