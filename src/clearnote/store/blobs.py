@@ -1,0 +1,81 @@
+"""Blob stores for sealed artefacts. Blobs arrive already encrypted (AES-256-GCM with the
+artefact's data key); names are random, so nothing about a client shows in a path.
+
+``LocalBlobStore`` keeps them under ``<home>/blobs/ab/<64 hex>`` (0600 files, 0700 folders),
+written to a temporary file in the same folder and renamed, so a crash leaves no partial blob.
+An S3-compatible store implements the same ``BlobStore`` Protocol later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from clearnote.errors import IntegrityError
+
+_REF = re.compile(r"^[0-9a-f]{64}$")
+
+
+class BlobStore(Protocol):
+    def put(self, sealed: bytes) -> str:
+        """Store ciphertext, return its opaque reference."""
+        ...
+
+    def get(self, ref: str) -> bytes: ...
+
+    def delete(self, ref: str) -> bool:
+        """Remove a blob; False when it was already gone."""
+        ...
+
+    def exists(self, ref: str) -> bool: ...
+
+
+class LocalBlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"LocalBlobStore(root={str(self.root)!r})"
+
+    def _path(self, ref: str) -> Path:
+        if not _REF.match(ref):
+            raise IntegrityError("blob reference is malformed")
+        return self.root / ref[:2] / ref
+
+    def put(self, sealed: bytes) -> str:
+        ref = secrets.token_hex(32)
+        path = self._path(ref)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(sealed)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return ref
+
+    def get(self, ref: str) -> bytes:
+        path = self._path(ref)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise IntegrityError(f"blob {ref[:8]}…: missing from the blob store") from exc
+
+    def delete(self, ref: str) -> bool:
+        path = self._path(ref)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
+
+    def exists(self, ref: str) -> bool:
+        return self._path(ref).exists()
