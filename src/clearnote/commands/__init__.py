@@ -13,4 +13,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.screen",
     "clearnote.commands.draft",
     "clearnote.commands.consent_form",
+    "clearnote.commands.assess",
+    "clearnote.commands.init",
+    "clearnote.commands.client",
+    "clearnote.commands.consent",
+    "clearnote.commands.session",
+    "clearnote.commands.audit",
 )

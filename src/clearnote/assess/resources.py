@@ -1,0 +1,50 @@
+"""Adapter: read the YAML data files of the assessments (shipped ones and user files).
+
+The only file I/O of the assessments besides the CLI. Errors name the file, never its content.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+from pathlib import Path
+from typing import Any
+
+from clearnote.errors import BadInputError
+
+
+class AssessDataError(BadInputError):
+    """An assessment data file (lexicon, code table, goals, jurisdiction) cannot be used."""
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    yaml: Any = importlib.import_module("yaml")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise AssessDataError(f"{source}: not valid YAML") from None
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A user's YAML file; errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AssessDataError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise AssessDataError(f"{path}: is a folder, expected a YAML file") from None
+    except (OSError, UnicodeDecodeError):
+        raise AssessDataError(f"{path}: cannot be read as UTF-8 text") from None
+    return parse_yaml(text, str(path))
+
+
+def read_packaged(*parts: str) -> Any:
+    """A YAML file shipped under ``clearnote/assess/data``."""
+    resource = importlib.resources.files("clearnote.assess").joinpath("data", *parts)
+    return parse_yaml(resource.read_text(encoding="utf-8"), "/".join(parts))
+
+
+def packaged_names(folder: str) -> list[str]:
+    """Names (without .yaml) of the data files in a shipped folder."""
+    base = importlib.resources.files("clearnote.assess").joinpath("data", folder)
+    return sorted(p.name[:-5] for p in base.iterdir() if p.name.endswith(".yaml"))
