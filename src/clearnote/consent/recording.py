@@ -21,6 +21,10 @@ from clearnote.domain.consent import CLIENT, ParticipantId
 RecordingRule = Literal["all_party", "one_party"]
 
 _CODE = re.compile(r"^(?:US-)?([A-Z]{2})$")
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
 
 
 class JurisdictionRecordingRule(BaseModel):
@@ -50,12 +54,13 @@ class RecordingRules(BaseModel):
 
 
 def normalize_jurisdiction(code: str) -> str:
-    """``ca``, ``CA``, ``US-CA`` → ``US-CA``; ``US`` stays ``US``; anything else upper-cased."""
+    """``ca``, ``CA``, ``US-CA`` → ``US-CA`` (US states and DC); ``US`` stays ``US``; anything
+    else is upper-cased and left as it is (``GB`` stays ``GB``)."""
     value = code.strip().upper()
-    if value == "US":
-        return value
     match = _CODE.match(value)
-    return f"US-{match.group(1)}" if match else value
+    if match and match.group(1) in US_STATES:
+        return f"US-{match.group(1)}"
+    return value
 
 
 def strictest_rule(rules: RecordingRules, jurisdictions: Iterable[str]) -> RecordingRule:
