@@ -154,3 +154,27 @@ def cli_actor(ctx: PracticeContext) -> Actor:
 
 def parse_roles(text: str) -> frozenset[Role]:
     return frozenset(Role(r) for r in text.split(",") if r)
+
+
+def open_for_cli(settings: Settings | None = None) -> tuple[PracticeContext, Actor]:
+    """Open the practice in the home and act as its owner (see the module docstring)."""
+    from clearnote.config import load_settings
+
+    ctx = open_practice(settings or load_settings())
+    return ctx, cli_actor(ctx)
+
+
+def to_json(obj: object) -> str:
+    """Pretty JSON for CLI output (pydantic models and datetimes included)."""
+    import json
+
+    from pydantic import BaseModel
+
+    def default(value: object) -> object:
+        if isinstance(value, BaseModel):
+            return value.model_dump(mode="json")
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(obj, indent=2, default=default, ensure_ascii=False)

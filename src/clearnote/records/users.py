@@ -116,7 +116,7 @@ def authenticate(
     with ctx.tx() as db:
         user = db.scalars(select(User).where(User.email == email.strip().lower())).first()
         if user is None or user.disabled:
-            passwords.verify_password(passwords.DUMMY_HASH, password)  # same time either way
+            passwords.verify_password(passwords.dummy_hash(), password)  # same time either way
             failure = "unknown or disabled account"
             audit_log.append(
                 ctx,

@@ -89,5 +89,7 @@ def needs_rehash(stored_hash: str) -> bool:
     return _HASHER.check_needs_rehash(stored_hash)
 
 
-# A hash to verify against when the account does not exist, so timing does not reveal it.
-DUMMY_HASH = _HASHER.hash("clearnote-dummy-password-for-timing")
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so timing does not reveal it."""
+    return _HASHER.hash("clearnote-dummy-password-for-timing")
