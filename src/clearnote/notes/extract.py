@@ -57,6 +57,12 @@ _IMPERATIVE = re.compile(
     r"squeeze|open|close|follow|let me)\b",
     re.I,
 )
+_PROCEDURAL = re.compile(
+    r"(?:^|\b(?=let ))(?:let us|let me|I am going to|I will|I want to|we will|we are going to)\s+"
+    r"(?:just |go ahead and |quickly )*(?:take a (?:quick )?look|look|talk|go over|get|come|have|"
+    r"check|start|chat|review (?:the|my|your|some))\b|come this way|if not\b",
+    re.I,
+)
 _YES_WORDS = re.compile(r"^(?:yes|yeah|yep|yup|i do|i have|i am|sure|correct|right)\b", re.I)
 _YN_TOPIC = tuple(
     re.compile(p, re.I)
@@ -131,6 +137,8 @@ def _kind_clinician(sentence: str) -> str | None:
     if lx.MSE_OBSERVATION.search(text):
         return None  # observational mental status is the clinician's to write
     if _PRAISE.match(strip_lead(text)) or _IMPERATIVE.match(strip_lead(text)):
+        return None
+    if _PROCEDURAL.search(strip_lead(text)) and not lx.INTERVENTION.search(text):
         return None
     if lx.NEXT_APPT.search(text):
         return "next_appointment"
@@ -230,7 +238,7 @@ def _qa_statement(question: str, answer: str, subject: str) -> tuple[str, str] |
         body = re.sub(rf"^{subject} reported (?:that )?", "", body).rstrip(".")
         return "symptom", finish(f"When asked about {topic}, {subject.lower()} reported {body}")
     indirect = _wh_indirect(question)
-    if indirect is None or len(words(frag)) < 2:
+    if indirect is None or _content_words(frag) < 2:
         return None
     body = client_statement(frag, subject) or ""
     body = re.sub(rf"^{subject} reported (?:that )?", "", body).rstrip(".")

@@ -306,7 +306,7 @@ INTERVENTION = _rx(
     r"coping",
     r"skills?\b",
     r"psychoeducation",
-    r"let us (?:try|practice|look|review|talk|explore|work)",
+    r"let us (?:try|practice|explore|work on)",
     r"exercise\b",
     r"technique",
     r"strateg\w*",

@@ -244,7 +244,7 @@ _K_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^(?:I would like|I want) (?:us |the two of us )?to (?:go ahead and )?(.*)$",
             "planned to \\1",
         ),
-        (r"^let us (?:go ahead and )?(?:try to )?(\w+)\b(.*)$", "suggested G1\\2"),
+        (r"^let us (?:just )?(?:go ahead and )?(?:try to )?(\w+)\b(.*)$", "suggested G1\\2"),
         (
             r"^(?:maybe )?you (?:could|should|might|may) (?:want to )?(?:try |consider )(.*)$",
             "suggested trying \\1",
