@@ -26,6 +26,7 @@ from pathlib import Path
 
 from clearnote.domain.note import Note
 from clearnote.domain.transcript import Transcript
+from clearnote.errors import TranscriptFormatError
 from clearnote.llm.extractive import ExtractiveBackend
 from clearnote.notes.drafting import draft_note
 from clearnote.notes.formats import BUILTIN_FORMATS
@@ -70,6 +71,7 @@ class Tally:
     rouge: list[float] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    unreadable: int = 0
 
     def add(self, transcript: Transcript, note: Note, verifier: Verifier) -> None:
         known = {s.id for s in transcript.segments}
@@ -90,6 +92,7 @@ class Tally:
             f"{name:<8} {self.notes:>5} {rouge:>7} {self.statements:>6} {share:>9.1%} "
             f"{self.no_evidence:>6} {self.unverified_negative:>6} "
             f"{statistics.mean(self.words) if self.words else 0:>7.0f} {self.seconds:>7.1f}"
+            + (f"  ({self.unreadable} unreadable)" if self.unreadable else "")
         )
 
 
@@ -106,7 +109,11 @@ def aci(split: str, limit: int | None, verifier: Verifier) -> Tally:
     backend = ExtractiveBackend()
     t0 = time.perf_counter()
     for row in rows:
-        transcript = parse_turns(row["dialogue"], source=f"{split}:{row['encounter_id']}")
+        try:
+            transcript = parse_turns(row["dialogue"], source=f"{split}:{row['encounter_id']}")
+        except TranscriptFormatError:
+            tally.unreadable += 1  # e.g. a dialogue that does not start with a speaker tag
+            continue
         note = draft_note(transcript, BUILTIN_FORMATS["soap"], backend)
         tally.rouge.append(rouge1_f(note_text(note), row["note"]))
         tally.add(transcript, note, verifier)
@@ -150,7 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     for split in args.splits.split(","):
         tally = aci(split, limit, verifier)
         print(tally.row(split), flush=True)
-        for name in ("notes", "statements", "supported", "no_evidence", "unverified_negative"):
+        for name in (
+            "notes",
+            "statements",
+            "supported",
+            "no_evidence",
+            "unverified_negative",
+            "unreadable",
+        ):
             setattr(every, name, getattr(every, name) + getattr(tally, name))
         every.rouge += tally.rouge
         every.words += tally.words

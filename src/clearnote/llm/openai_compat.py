@@ -39,16 +39,12 @@ class OpenAIBackend:
         self.max_tokens = max_tokens
         self.max_items = max_items
         self.max_chars = max_chars
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.Client(
-            timeout=timeout_s, headers=headers, transport=transport, trust_env=False
-        )
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._timeout = timeout_s
+        self._transport = transport
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(host={self.host!r}, model={self.model!r})"
-
-    def close(self) -> None:
-        self._client.close()
 
     def draft(self, transcript: Transcript, fmt: NoteFormat) -> list[DraftedStatement]:
         body = request_body(
@@ -62,7 +58,14 @@ class OpenAIBackend:
         url = f"{self.base_url}/chat/completions"
         source = f"LLM server {self.host}"
         try:
-            resp = self._client.post(url, json=body)
+            # one client per draft: nothing is left open between notes; no proxy from the env
+            with httpx.Client(
+                timeout=self._timeout,
+                headers=self._headers,
+                transport=self._transport,
+                trust_env=False,
+            ) as client:
+                resp = client.post(url, json=body)
         except httpx.TimeoutException as exc:
             raise ModelError(f"{source}: request timed out") from exc
         except httpx.HTTPError as exc:
