@@ -101,6 +101,9 @@ def compile_table(data: Any, lexicon: Lexicon, *, source: str) -> DiagnosisTable
         where = ".".join(str(p) for p in first["loc"])
         raise AssessDataError(f"{source}: invalid field '{where}' ({first['type']})") from None
     for cand in spec.candidates:
+        for gate in cand.gate:
+            if gate not in lexicon.symptoms and gate != DURATION_CRITERION:
+                raise AssessDataError(f"{source}: {cand.id}: unknown gate '{gate}'")
         for code in cand.codes:
             if code not in spec.codes:
                 raise AssessDataError(f"{source}: {cand.id}: code {code} not in the code table")
@@ -225,11 +228,14 @@ class DiagnosticAssessor:
     def evaluate(self, cand: CandidateSpec) -> tuple[DiagnosticCandidate | None, str]:
         criteria: list[Criterion] = []
         related: set[int] = set()
-        for spec in cand.criteria:
+        listed = {c.id for c in cand.criteria}
+        specs = [CriterionSpec(id=g) for g in cand.gate if g not in listed]
+        specs.extend(cand.criteria)
+        for spec in specs:
             if spec.id in (SUICIDE_CRITERION, DURATION_CRITERION):
                 continue
             related.update(h.index for h in self._symptom(spec.id) if not h.denied)
-        for spec in cand.criteria:
+        for spec in specs:
             if spec.id == SUICIDE_CRITERION:
                 criteria.append(self._suicide(spec.label or "thoughts of death or suicide"))
                 continue

@@ -24,12 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clearnote.assess.grounding import Grounder
 from clearnote.assess.lexicon import Lexicon
-from clearnote.assess.matching import SessionText
+from clearnote.assess.matching import SessionText, scoped_negation
 from clearnote.assess.resources import AssessDataError, read_yaml_file
-from clearnote.assess.screening.text import negated
+from clearnote.assess.screening.text import third_party
 from clearnote.domain.assessment import GoalResult, GoalsPart, GoalStatus, Item
 
 MAX_ITEMS = 5
+_CONDITIONAL = re.compile(r"\b(?:if|unless|when|whenever)\b")
 
 
 class _Spec(BaseModel):
@@ -129,7 +130,7 @@ def track_goals(
         for u in session.client_utterances():
             text = u.sentence.masked
             m = goal.keywords.search(text)
-            if m is None:
+            if m is None or third_party(u.sentence, m.start(), session.rules):
                 continue
             up = bool(
                 (goal.progress and goal.progress.search(text)) or lexicon.goal_progress.search(text)
@@ -139,7 +140,13 @@ def track_goals(
                 or lexicon.goal_setback.search(text)
                 or lexicon.goal_setback_negated.search(text)
             )
-            if not up and not down and negated(u.sentence, m.start(), m.end()):
+            conditional = _CONDITIONAL.search(text) is not None
+            if (
+                not up
+                and not down
+                and not conditional
+                and scoped_negation(u.sentence, m.start(), m.end())
+            ):
                 up, down = goal.spec.direction == "reduce", goal.spec.direction == "increase"
             if goal.progress and goal.progress.search(text):
                 down = False

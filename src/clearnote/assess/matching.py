@@ -7,6 +7,7 @@ subject scope (someone else's sleep or drinking is not the client's report).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from clearnote.assess.lexicon import Entry
@@ -23,6 +24,19 @@ from clearnote.assess.screening.text import (
 from clearnote.domain.transcript import Role, Segment, Transcript
 
 MAX_SHORT_ANSWER_WORDS = 8  # a "yes" answer longer than this is read for its own content only
+# a new first-person clause ends a negation's scope: "I can't sleep and I'm exhausted"
+_NEW_CLAUSE = re.compile(r"\b(?:and|so|then|now)\s+(?:i|i'm|i've|i'd|i was|i am|i feel|i get)\b")
+
+
+def scoped_negation(sentence: Sentence, start: int, end: int) -> bool:
+    """Screening's NegEx scope, ended early by a new first-person clause."""
+    if not negated(sentence, start, end):
+        return False
+    cues = [a for a, _ in sentence.negations if a < start]
+    if not cues:
+        return True  # the cue is inside the match
+    between = sentence.masked[max(cues) : start]
+    return _NEW_CLAUSE.search(between) is None
 
 
 @dataclass(frozen=True)
@@ -110,7 +124,7 @@ class SessionText:
             m = pattern.search(text)
             if m is None:
                 continue
-            if negated(u.sentence, m.start(), m.end()):
+            if scoped_negation(u.sentence, m.start(), m.end()):
                 return hit(m.group(0), denied=True)
             if entry.subject_check and third_party(u.sentence, m.start(), self.rules):
                 return None
