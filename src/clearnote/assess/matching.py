@@ -137,6 +137,8 @@ class SessionText:
         for u in self.utterances:
             if entry.speakers == "client" and u.role == "clinician":
                 continue
+            if u.role != "clinician" and u.sentence.original.rstrip().endswith("?"):
+                continue  # a client's question is not a self-report
             found = self._match_one(entry, group, u)
             if found is not None:
                 out.append(found)

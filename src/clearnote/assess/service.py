@@ -4,17 +4,17 @@
 and jurisdiction decide, see ``jurisdiction.plan_parts``) and every part switched off appears as
 ``{"status": "disabled", "reason": ...}``. The verifier is injected (default: the note verifier
 with lexical grounding, see ``lexical_verifier``); the lexicon, code table and screening rules
-default to the shipped ones.
+default to the shipped ones; further engines plug in as ``backends`` (see ``assess.backends``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
+from clearnote.assess.backends import AssessmentBackend, apply_backends
 from clearnote.assess.conceptualization import conceptualize
 from clearnote.assess.diagnostic import DiagnosisTable, assess_diagnostic, default_table
 from clearnote.assess.goals import GoalSet, track_goals
@@ -45,15 +45,6 @@ from clearnote.domain.transcript import Transcript
 
 log = logging.getLogger(__name__)
 DEFAULT_REASON = "switched off by consent or jurisdiction policy"
-
-
-class AssessmentBackend(Protocol):
-    """Extension point (like the screening backends): a further engine that may add items to a
-    rule-based assessment. Its items must cite existing segment ids and are re-verified."""
-
-    name: str
-
-    def extend(self, transcript: Transcript, assessment: Assessment) -> Assessment: ...
 
 
 @dataclass(frozen=True)
@@ -90,6 +81,7 @@ def assess(
     policy: Policy | None = None,
     verifier: GroundingVerifier | None = None,
     engines: Engines | None = None,
+    backends: Sequence[AssessmentBackend] = (),
 ) -> Assessment:
     """Assess one transcript. Parts not in ``enabled`` come back disabled with their reason."""
     t0 = time.perf_counter()
@@ -161,6 +153,8 @@ def assess(
             f"screening:{eng.rules.name}/{eng.rules.version}",
         ),
     )
+    if backends:
+        result = apply_backends(transcript, result, backends, grounder)
     log.info(
         "assessed %d segments: %d items, %d checked by the verifier, in %.2f s",
         len(transcript.segments),
