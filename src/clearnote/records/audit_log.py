@@ -9,7 +9,7 @@ at all; :func:`append_alone` writes in a transaction of its own (refusals, reads
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -103,22 +103,20 @@ def _to_record(row: AuditEntry) -> chain.AuditRecord:
     )
 
 
-def _iter_records(db: Session, *, order_by_seq: bool) -> Iterator[chain.AuditRecord]:
-    query = select(AuditEntry)
-    if order_by_seq:
-        query = query.order_by(AuditEntry.seq)
-    for row in db.scalars(query.execution_options(yield_per=1000)):
-        yield _to_record(row)
-
-
 def verify(ctx: PracticeContext) -> chain.ChainReport:
-    """Recompute the chain in seq order, and check the MACs and the stored head."""
+    """Recompute the chain in seq order (streamed), and check the MACs and the stored head."""
     with ctx.tx() as db:
         practice = db.scalars(select(Practice)).one()
         head = (practice.audit_head_seq, practice.audit_head_hash, practice.audit_head_mac)
-        return chain.verify_chain(
-            _iter_records(db, order_by_seq=True), ctx.keys.audit_key(), head=head
+        rows = db.scalars(
+            select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
         )
+        try:
+            return chain.verify_chain(
+                (_to_record(r) for r in rows), ctx.keys.audit_key(), head=head
+            )
+        finally:
+            rows.close()
 
 
 class AuditView(BaseModel):
