@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from clearnote.assess.screening import RuleScreener
-from tests.bench.bench_screen import _annomi, _posts, transcript_of
+from tests.bench.bench_screen import RISK_DOMAINS, _annomi, _posts, transcript_of
 from tests.conftest import eval_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.eval]
@@ -37,3 +37,18 @@ def test_annomi_self_harm_sessions_flagged(screener: RuleScreener) -> None:
         for d in report.domains:
             for f in d.flags:
                 assert f.speaker_role == "client"
+
+
+def test_annomi_other_sessions_rarely_get_a_risk_flag(screener: RuleScreener) -> None:
+    """AnnoMI sessions on other topics (smoking, exercise, diet...): intent and plan words
+    ("I'm gonna do it", "set a date") must not raise suicide flags without suicide context.
+    Measured 0 of 130 with the 2026.1.1 rules; the bound leaves room for rule changes."""
+    eval_file("annomi/AnnoMI-simple.csv")
+    sessions = _annomi()
+    flagged = 0
+    for tid, (_topic, turns) in sessions.items():
+        if tid in ("95", "107", "37"):
+            continue
+        report = screener.screen(transcript_of(turns))
+        flagged += any(report.domain(d).status == "flagged" for d in RISK_DOMAINS)
+    assert flagged <= 3

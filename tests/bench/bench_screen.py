@@ -162,7 +162,8 @@ def reddit(screener: RuleScreener, quick: bool) -> None:
     print()
     for half, (pos, total) in recall.items():
         value = f"{pos / total:.3f}" if total else "-"
-        print(f"recall, {half} half (Ideation+Behavior+Attempt flagged): {pos}/{total} = {value}")
+        name = "all users" if half == "all" else f"{half} half"
+        print(f"recall, {name} (Ideation+Behavior+Attempt flagged): {pos}/{total} = {value}")
     for label in POSITIVE:
         top = ", ".join(f"{k} {v}" for k, v in levels[label].most_common(5))
         print(f"  highest level, {label}: {top}")
