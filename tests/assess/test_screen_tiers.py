@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib
 from typing import Any
 
 import pytest
-import yaml
 
 from clearnote.assess.screening import RuleScreener, RulesError, compile_rules
 from clearnote.assess.screening.loader import DEFAULT_RULES
@@ -162,6 +162,7 @@ def shipped() -> dict[str, Any]:
     from importlib.resources import files
 
     text = files("clearnote.assess").joinpath("data", DEFAULT_RULES).read_text(encoding="utf-8")
+    yaml: Any = importlib.import_module("yaml")  # no type stubs installed
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
