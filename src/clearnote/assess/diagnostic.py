@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from clearnote.assess.grounding import Grounder
+from clearnote.assess.grounding import Grounder, flag_words
 from clearnote.assess.lexicon import Lexicon
 from clearnote.assess.matching import Hit, SessionText
 from clearnote.assess.resources import AssessDataError, read_packaged
@@ -194,7 +194,7 @@ class DiagnosticAssessor:
             items = tuple(
                 self.grounder.item(
                     SUICIDE_CRITERION,
-                    f'Client said: "{f.quote}"',
+                    f"Screening flagged suicide: {flag_words(f, self.session.transcript)}",
                     f.segment_ids,
                     f"screening:suicide:{f.rule}",
                     f.quote,

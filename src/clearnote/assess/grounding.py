@@ -11,6 +11,7 @@ from typing import Protocol
 
 from clearnote.assess.matching import Hit
 from clearnote.domain.assessment import Item
+from clearnote.domain.screening import RiskFlag
 from clearnote.domain.transcript import Role, Transcript
 
 SPEAKER_NAMES: dict[Role, str] = {
@@ -19,6 +20,10 @@ SPEAKER_NAMES: dict[Role, str] = {
     "unknown": "A speaker",
     "clinician": "Clinician",
 }
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 class GroundingVerifier(Protocol):
@@ -41,18 +46,26 @@ class Grounder:
         self._count = 0
         self.checked = 0
 
-    def verify(self, text: str, evidence: tuple[str, ...]) -> tuple[bool, float]:
+    def verify(self, text: str, evidence: tuple[str, ...], quote: str = "") -> tuple[bool, float]:
+        """Supported when the verifier's score reaches its threshold and its evidence is at (or
+        next to) a cited segment, or, when the same words occur more than once in the session, a
+        cited segment holds the quoted words verbatim."""
         self.checked += 1
         ids, score = self.verifier.ground(self.transcript, text)
         cited = {self._pos[e] for e in evidence if e in self._pos}
         near = any(abs(self._pos[g] - c) <= 1 for g in ids if g in self._pos for c in cited)
+        if not near and quote:
+            wanted = _squash(quote)
+            near = bool(wanted) and any(
+                wanted in _squash(self.transcript.segments[c].text) for c in cited
+            )
         return bool(score >= self.verifier.threshold and near), float(round(score, 3))
 
     def item(
         self, kind: str, text: str, evidence: tuple[str, ...], rule: str, quote: str = ""
     ) -> Item:
         self._count += 1
-        verified, score = self.verify(text, evidence)
+        verified, score = self.verify(text, evidence, quote)
         return Item(
             id=f"as-{self._count:03d}",
             kind=kind,
@@ -73,3 +86,14 @@ class Grounder:
         else:
             text = f'{who} {lead}: "{hit.quote}"'
         return self.item(kind, text, hit.segment_ids, hit.rule, hit.quote)
+
+
+def flag_words(flag: RiskFlag, transcript: Transcript) -> str:
+    """The flag's words; an answer that only makes sense after the clinician's question is
+    given with the question (\"Asked '...', answered: 'Yes.'\")."""
+    if flag.context_segment_ids:
+        by_id = {s.id: s for s in transcript.segments}
+        asked = by_id.get(flag.context_segment_ids[0])
+        if asked is not None:
+            return f'asked "{asked.text}", answered "{flag.quote}"'
+    return f'"{flag.quote}"'

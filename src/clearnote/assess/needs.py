@@ -5,11 +5,12 @@ to others (protective services when it flags abuse or partner violence)."""
 from __future__ import annotations
 
 from clearnote.assess.categories import MAX_ITEMS_PER_CATEGORY, category_items
-from clearnote.assess.grounding import Grounder
+from clearnote.assess.grounding import Grounder, flag_words
 from clearnote.assess.lexicon import Lexicon
 from clearnote.assess.matching import SessionText
 from clearnote.domain.assessment import CategoryPart, Item, NotAssessed
 from clearnote.domain.screening import Domain, ScreeningReport
+from clearnote.domain.transcript import Transcript
 
 CRISIS_DOMAINS: tuple[Domain, ...] = ("suicide", "self_harm", "harm_to_others")
 PROTECTIVE_DOMAINS: tuple[Domain, ...] = (
@@ -21,7 +22,11 @@ SUBSTANCE_LEVELS = frozenset({"problem_use", "dependence_or_withdrawal", "overdo
 
 
 def _flag_items(
-    screening: ScreeningReport, domains: tuple[Domain, ...], kind: str, grounder: Grounder
+    screening: ScreeningReport,
+    domains: tuple[Domain, ...],
+    kind: str,
+    grounder: Grounder,
+    transcript: Transcript,
 ) -> list[Item]:
     out: list[Item] = []
     for domain in domains:
@@ -34,7 +39,7 @@ def _flag_items(
             out.append(
                 grounder.item(
                     kind,
-                    f'Screening flagged {domain.replace("_", " ")}: "{flag.quote}"',
+                    f"Screening flagged {domain.replace('_', ' ')}: {flag_words(flag, transcript)}",
                     flag.segment_ids,
                     f"screening:{domain}:{flag.rule}",
                     flag.quote,
@@ -62,7 +67,9 @@ def assess_needs(
         ]
     }
     items, missing = category_items(session, lexicon.needs.values(), "needs", grounder, extra)
-    crisis = _flag_items(screening, CRISIS_DOMAINS, "crisis_resources", grounder)
+    crisis = _flag_items(
+        screening, CRISIS_DOMAINS, "crisis_resources", grounder, session.transcript
+    )
     if crisis:
         items.extend(crisis)
     else:
@@ -73,7 +80,9 @@ def assess_needs(
                 "transcript (not a finding that risk is absent)",
             )
         )
-    protective = _flag_items(screening, PROTECTIVE_DOMAINS, "protective_services", grounder)
+    protective = _flag_items(
+        screening, PROTECTIVE_DOMAINS, "protective_services", grounder, session.transcript
+    )
     if protective:
         items.extend(protective)
     else:
