@@ -49,7 +49,7 @@ def test_revocation_stops_future_processing_and_lists_erasable(world: World) -> 
             sessions.store_artefact(sid, kind, b"x", actor=w.owner, ctx=w.ctx)
     sessions.store_artefact(sid, "audio", b"a", actor=w.owner, ctx=w.ctx)  # record still granted
     with pytest.raises(PolicyError):
-        consent.require_consent(w.ctx, cid, ["draft_note"], w.owner)
+        consent.require_consent(cid, ["draft_note"], w.owner, ctx=w.ctx)
 
 
 def test_grant_without_prerequisite_is_refused_and_nothing_is_stored(world: World) -> None:

@@ -61,3 +61,17 @@ def test_client_report_lists_ai_runs_and_accesses(world: World) -> None:
     assert doc["ai_runs"][0]["where"] == "local"
     assert {"consent.grant", "session.create", "ai.run"} <= {a["action"] for a in doc["accesses"]}
     assert {c["purpose"] for c in doc["consents"]} == {"record", "transcribe"}
+
+
+def test_signing_makes_audio_due_at_once(world: World) -> None:
+    w = world
+    cid = consented_client(w, "record", "transcribe")
+    sid = sessions.create_session(cid, w.owner, ctx=w.ctx)
+    audio = sessions.store_artefact(sid, "audio", b"RIFF", actor=w.owner, ctx=w.ctx)
+    sessions.sign_session(sid, actor=w.owner, ctx=w.ctx)
+    view = sessions.show_session(w.ctx, w.owner, sid)
+    assert view.status == "signed" and view.signed_at is not None
+    due = {a.kind: a.retention_due for a in view.artefacts}
+    assert due["audio"] is not None and due["audio"] <= view.signed_at + timedelta(seconds=1)
+    receipts = sessions.run_retention(w.ctx, now=view.signed_at + timedelta(minutes=1))
+    assert [r.artefact_id for r in receipts] == [audio]

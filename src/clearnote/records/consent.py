@@ -382,11 +382,11 @@ def show(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[str, Any]:
 
 
 def require_consent(
-    ctx: PracticeContext,
     client_id: str,
     purposes: Sequence[Purpose | str],
     actor: Actor,
     *,
+    ctx: PracticeContext,
     session_id: str | None = None,
     stage: str | None = None,
 ) -> None:

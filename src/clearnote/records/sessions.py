@@ -31,7 +31,7 @@ from clearnote.errors import BadInputError
 from clearnote.records import audit_log, keyring
 from clearnote.records.access import UnknownObjectError, authorize, load_client, refuse
 from clearnote.records.clients import check_participants
-from clearnote.records.consent import enforce_consent, ledger_for
+from clearnote.records.consent import enforce_consent, ledger_for, require_consent
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.retention.policy import explain
 from clearnote.security import crypto
@@ -49,7 +49,20 @@ KIND_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "export": (),
     "psychotherapy_note": (),
 }
-LOCATIONS_LOCAL = ("local",)
+__all__ = [
+    "create_session",
+    "delete_session",
+    "erase_artefact",
+    "list_sessions",
+    "load_artefact",
+    "record_ai_run",
+    "require_consent",
+    "run_retention",
+    "set_stage",
+    "show_session",
+    "sign_session",
+    "store_artefact",
+]
 
 
 class ErasedError(BadInputError):
@@ -377,6 +390,56 @@ def set_stage(
             object_id=session_id,
             client_id=client.id,
             meta={"stage": stage, "status": status},
+        )
+
+
+def sign_session(session_id: str, *, actor: Actor, ctx: PracticeContext) -> None:
+    """Record the clinician's sign-off (the signed note itself is stored as ``signed_note``);
+    retention due dates are recomputed (audio becomes due at signing by default)."""
+    with ctx.tx() as db:
+        s = _load_session(db, session_id)
+        client = load_client(db, s.client_id)
+        authorize(
+            ctx,
+            db,
+            actor,
+            Permission.SIGN_NOTE,
+            action="note.sign",
+            client=client,
+            object_type="session",
+            object_id=s.id,
+        )
+        if s.status == "deleted":
+            raise refuse(
+                actor,
+                action="note.sign",
+                object_type="session",
+                object_id=s.id,
+                client_id=client.id,
+                reason="session was deleted",
+            )
+        now = ctx.now()
+        s.signed_at, s.status, s.updated_at = now, "signed", now
+        arts = db.scalars(
+            select(ArtefactRow).where(
+                ArtefactRow.session_id == s.id, ArtefactRow.erased_at.is_(None)
+            )
+        ).all()
+        facts = _facts(ctx, db, client, s, False)
+        for a in arts:
+            a.retention_due, a.retention_rule, _ = explain(
+                _artefact(a),
+                facts.model_copy(update={"legal_hold": facts.legal_hold or a.legal_hold}),
+            )
+        audit_log.append(
+            ctx,
+            db,
+            actor=actor,
+            action="note.sign",
+            object_type="session",
+            object_id=s.id,
+            client_id=client.id,
+            meta={"artefacts": len(arts)},
         )
 
 
