@@ -36,4 +36,6 @@ def test_malformed_and_wrong_codes() -> None:
 
 def test_provisioning_uri() -> None:
     uri = provisioning_uri("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "dr@example.org")
-    assert uri.startswith("otpauth://totp/Clearnote:dr%40example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    assert uri.startswith(
+        "otpauth://totp/Clearnote:dr%40example.org?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    )
