@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
-from clearnote.assess.screening import RuleScreener, default_rules, load_rules
+from clearnote.assess.screening import RuleScreener, default_rules, load_rules, screen_with
+from clearnote.assess.screening.backends import BACKEND_CHOICES, DEFAULT_BACKEND, build_backends
+from clearnote.domain.screening import ScreeningReport
+from clearnote.domain.transcript import Transcript
 from clearnote.errors import BadInputError, ClearnoteError
 from clearnote.transcripts.document import load_transcript, transcript_from_obj, write_json
 
-
-def _screener(rules: Path | None) -> RuleScreener:
-    return RuleScreener(load_rules(rules) if rules is not None else default_rules())
+Screen = Callable[[Transcript], ScreeningReport]
 
 
-def _batch(screener: RuleScreener, source: Path, out: TextIO) -> int:
+def _screener(rules: Path | None, backend: str = DEFAULT_BACKEND) -> Screen:
+    """The rule floor plus the chosen extra backends, loaded once for the whole run."""
+    floor = RuleScreener(load_rules(rules) if rules is not None else default_rules())
+    extra = build_backends(backend, floor.rules)
+    return lambda transcript: screen_with(floor, transcript, extra)
+
+
+def _batch(screener: Screen, source: Path, out: TextIO) -> int:
     """Screen each JSONL line; a bad line is bad input naming its number (no text)."""
     try:
         fh = source.open(encoding="utf-8-sig")
@@ -49,7 +58,7 @@ def _batch(screener: RuleScreener, source: Path, out: TextIO) -> int:
             transcript = transcript_from_obj(obj["transcript"], source=where)
         except ClearnoteError as exc:
             raise BadInputError(exc.message) from None
-        report = screener.screen(transcript)
+        report = screener(transcript)
         results.append(
             json.dumps({"id": obj["id"], "report": report.to_document()}, ensure_ascii=False)
         )
@@ -80,13 +89,22 @@ def _batch(screener: RuleScreener, source: Path, out: TextIO) -> int:
     default=None,
     help="a screening rules YAML file to use instead of the shipped rules",
 )
-def screen(transcript: Path | None, batch: Path | None, output: Path, rules: Path | None) -> None:
+@click.option(
+    "--backend",
+    type=click.Choice(BACKEND_CHOICES),
+    default=DEFAULT_BACKEND,
+    show_default=True,
+    help="rules alone, or rules plus the sentence-embedding backend (adds flags, never removes)",
+)
+def screen(
+    transcript: Path | None, batch: Path | None, output: Path, rules: Path | None, backend: str
+) -> None:
     """Risk screening (AI-generated decision support for the clinician): suicide, self-harm,
     harm to others, child abuse, elder/dependent-adult abuse, intimate-partner violence and
     substance use, each flagged, mentioned, discussed_denied or not_discussed, with evidence."""
     if (transcript is None) == (batch is None):
         raise BadInputError("give either TRANSCRIPT or --batch IN.jsonl (exactly one)")
-    screener = _screener(rules)
+    screener = _screener(rules, backend)
     if batch is not None:
         if str(output) == "-":
             count = _batch(screener, batch, sys.stdout)
@@ -103,7 +121,7 @@ def screen(transcript: Path | None, batch: Path | None, output: Path, rules: Pat
         click.echo(f"screened {count} transcripts", err=True)
         return
     assert transcript is not None
-    report = screener.screen(load_transcript(transcript))
+    report = screener(load_transcript(transcript))
     write_json(report.to_document(), output)
     flagged = sum(d.status == "flagged" for d in report.domains)
     click.echo(f"screened {len(report.domains)} domains, {flagged} flagged", err=True)

@@ -11,8 +11,15 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from clearnote.assess.screening.engine import RuleScreener
+from clearnote.assess.screening.rules import RuleSet
 from clearnote.domain.screening import BackendInfo, Domain, RiskFlag, ScreeningReport, merge_flags
 from clearnote.domain.transcript import Transcript
+from clearnote.errors import BadInputError
+
+# Backend choices for ``clearnote screen --backend``: the rule floor alone, or the rules plus the
+# sentence-embedding backend (semantic.py). The default follows tests/bench/bench_screen.py.
+BACKEND_CHOICES = ("rules", "rules+semantic")
+DEFAULT_BACKEND = "rules"
 
 
 class ScreeningBackend(Protocol):
@@ -43,3 +50,14 @@ def screen_with(
         ]
         report = merge_flags(report, proposed, backend.info)
     return report
+
+
+def build_backends(choice: str, rules: RuleSet) -> tuple[ScreeningBackend, ...]:
+    """The extra backends for a ``--backend`` choice (models load here, once)."""
+    if choice == "rules":
+        return ()
+    if choice == "rules+semantic":
+        from clearnote.assess.screening.semantic import default_semantic
+
+        return (default_semantic(rules),)
+    raise BadInputError(f"--backend: unknown screening backend '{choice}'")

@@ -1,0 +1,469 @@
+"""A model-based screening backend: sentence embeddings against written prototype sentences.
+
+Each sentence a non-clinician says is embedded (all-MiniLM-L6-v2 through the ``Embedder`` port)
+and compared with prototype sentences written per clinical concept (C-SSRS screener concepts:
+wish to be dead, indirect ideation, active ideation, method, intent, plan, preparatory behaviour,
+attempt) and with negative prototypes (figurative speech, someone else, media, supportive talk to
+another person, denials, recovery, everyday stress). A sentence raises a flag at the concept's
+level when its best positive cosine is at least ``threshold`` and beats the best negative cosine
+by at least ``margin``. The flag's rule reads ``<concept>@<cosine>`` (``semantic:<concept>@0.71``
+once :func:`~clearnote.assess.screening.backends.screen_with` prefixes the backend name).
+
+It only adds recall on top of the rule layer and defers to the rule layer's reading of a
+sentence: sentences the rules read as a denial or a third-party/media mention are skipped, and so
+are segments the rules already flagged for the domain, figurative idioms (masked by the rules'
+figurative patterns before embedding), sentences whose subject is someone else, and sentences
+addressed to another person ("you ...") with no first person in them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from clearnote.assess.screening.rules import RulesError, RuleSet
+from clearnote.assess.screening.text import Sentence, analyse, split_sentences
+from clearnote.domain.screening import LEVELS, BackendInfo, Domain, RiskFlag, ScreeningReport
+from clearnote.domain.transcript import Role, Segment, Transcript
+from clearnote.embed import Embedder
+
+BACKEND_NAME = "semantic"
+DEFAULT_PROTOTYPES = "screening_prototypes.yaml"
+MAX_PIECE_WORDS = 40  # longer sentences (run-on typed text) are embedded in clause pieces
+_TOKEN = re.compile(r"[\w'-]+")
+_SECOND = frozenset({"you", "you're", "your", "yours", "yourself", "you've", "you'll", "you'd"})
+_FIRST = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "myself", "my", "mine"})
+_PIECE_BREAK = re.compile(r",|;|:|\s-\s|\b(?:but|and then|so|because|cause|although|though)\b")
+
+
+class PrototypesError(RulesError):
+    """A prototypes file is malformed (names the file and the field, never text)."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ConceptSpec(_Spec):
+    id: str
+    domain: Domain
+    level: str
+    source: str
+    examples: tuple[str, ...] = Field(min_length=1)
+
+
+class NegativeSpec(_Spec):
+    id: str
+    source: str
+    examples: tuple[str, ...] = Field(min_length=1)
+
+
+class PrototypeSetSpec(_Spec):
+    name: str
+    version: str
+    source: str
+    model: str
+    threshold: float = Field(gt=0, le=1)
+    margin: float = Field(ge=0, le=1)
+    min_words: int = Field(default=4, ge=1)
+    concepts: tuple[ConceptSpec, ...] = Field(min_length=1)
+    negatives: tuple[NegativeSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrototypeSet:
+    """Validated prototypes: flat example lists with the concept/group index of each."""
+
+    name: str
+    version: str
+    model: str
+    threshold: float
+    margin: float
+    min_words: int
+    concepts: tuple[ConceptSpec, ...]
+    negatives: tuple[NegativeSpec, ...]
+
+    @property
+    def positive_texts(self) -> list[str]:
+        return [e for c in self.concepts for e in c.examples]
+
+    @property
+    def positive_index(self) -> list[int]:
+        return [i for i, c in enumerate(self.concepts) for _ in c.examples]
+
+    @property
+    def negative_texts(self) -> list[str]:
+        return [e for n in self.negatives for e in n.examples]
+
+    @property
+    def negative_index(self) -> list[int]:
+        return [i for i, n in enumerate(self.negatives) for _ in n.examples]
+
+    def with_decision(
+        self, *, threshold: float | None = None, margin: float | None = None
+    ) -> PrototypeSet:
+        """The same prototypes with another decision rule (for tuning and tests)."""
+        return PrototypeSet(
+            name=self.name,
+            version=self.version,
+            model=self.model,
+            threshold=self.threshold if threshold is None else threshold,
+            margin=self.margin if margin is None else margin,
+            min_words=self.min_words,
+            concepts=self.concepts,
+            negatives=self.negatives,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"PrototypeSet(name={self.name!r}, version={self.version!r}, "
+            f"concepts={len(self.concepts)}, negatives={len(self.negatives)})"
+        )
+
+
+def compile_prototypes(data: Mapping[str, Any], *, source: str = "prototypes") -> PrototypeSet:
+    """Validate a parsed prototypes document; errors name the field, never an example."""
+    try:
+        spec = PrototypeSetSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PrototypesError(f"{source}: invalid field '{where}' ({first['type']})") from None
+    seen: set[str] = set()
+    for gid in [c.id for c in spec.concepts] + [n.id for n in spec.negatives]:
+        if gid in seen:
+            raise PrototypesError(f"{source}: duplicate id '{gid}'")
+        seen.add(gid)
+    for concept in spec.concepts:
+        if concept.level not in LEVELS[concept.domain]:
+            raise PrototypesError(
+                f"{source}: concept '{concept.id}': level '{concept.level}' is not a "
+                f"{concept.domain} level"
+            )
+    return PrototypeSet(
+        name=spec.name,
+        version=spec.version,
+        model=spec.model,
+        threshold=spec.threshold,
+        margin=spec.margin,
+        min_words=spec.min_words,
+        concepts=spec.concepts,
+        negatives=spec.negatives,
+    )
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    yaml: Any = importlib.import_module("yaml")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise PrototypesError(f"{source}: not valid YAML") from None
+
+
+def load_prototypes(path: Path) -> PrototypeSet:
+    """Read and validate a prototypes file; errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PrototypesError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError):
+        raise PrototypesError(f"{path}: cannot be read as UTF-8 text") from None
+    data = _parse_yaml(text, str(path))
+    if not isinstance(data, dict):
+        raise PrototypesError(f"{path}: expected a mapping at the top level")
+    return compile_prototypes(data, source=str(path))
+
+
+@lru_cache(maxsize=1)
+def default_prototypes() -> PrototypeSet:
+    """The prototypes shipped with Clearnote (validated once per process)."""
+    resource = importlib.resources.files("clearnote.assess").joinpath("data", DEFAULT_PROTOTYPES)
+    data = _parse_yaml(resource.read_text(encoding="utf-8"), DEFAULT_PROTOTYPES)
+    if not isinstance(data, dict):
+        raise PrototypesError(f"{DEFAULT_PROTOTYPES}: expected a mapping at the top level")
+    return compile_prototypes(data, source=DEFAULT_PROTOTYPES)
+
+
+# -- which sentences are looked at ------------------------------------------------------------
+
+Person = Literal["first", "second", "third", "none"]
+
+
+def _clause_subject(tokens: Sequence[str], rules: RuleSet) -> Person:
+    """The nearest subject-like word scanning back from the end of a clause."""
+    for i in range(len(tokens) - 1, -1, -1):
+        tok = tokens[i]
+        if tok in _FIRST or tok in rules.first_person:
+            # "my" is a determiner too: "my brother" is the brother
+            if tok == "my" and i + 1 < len(tokens) and tokens[i + 1] in rules.relations:
+                return "third"
+            return "first"
+        if tok in rules.third_person or tok in rules.media:
+            return "third"
+        base = tok[:-2] if tok.endswith("'s") else tok[:-1] if tok.endswith("s'") else tok
+        if base in rules.relations and (
+            base != tok or any(t in rules.determiners for t in tokens[max(0, i - 3) : i])
+        ):
+            return "third"
+    return "none"
+
+
+def person(sentence: Sentence, rules: RuleSet) -> Person:
+    """Whose state a sentence is about: ``first`` when any clause is about the speaker,
+    ``third`` when its clauses are about someone else or a film/book/news item, ``second`` when
+    it only addresses another person ("you ..."), else ``none`` (impersonal: "life isn't worth
+    living")."""
+    text = sentence.masked
+    bounds = [0, *sentence.clause_starts, len(text)]
+    kinds: set[Person] = set()
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        tokens = _TOKEN.findall(text[a:b])
+        if tokens:
+            kinds.add(_clause_subject(tokens, rules))
+    if "first" in kinds:
+        return "first"
+    if "third" in kinds:
+        return "third"
+    if _SECOND & set(_TOKEN.findall(text)):
+        return "second"
+    return "none"
+
+
+def _pieces(text: str) -> list[str]:
+    """A sentence, or clause pieces of at most about MAX_PIECE_WORDS words when it is long."""
+    words = text.split()
+    if len(words) <= MAX_PIECE_WORDS:
+        return [" ".join(words)]
+    parts = [p.strip() for p in _PIECE_BREAK.split(text) if p.strip()]
+    out: list[str] = []
+    current: list[str] = []
+    for part in parts:
+        pw = part.split()
+        if current and len(current) + len(pw) > MAX_PIECE_WORDS:
+            out.append(" ".join(current))
+            current = []
+        while len(pw) > MAX_PIECE_WORDS:
+            out.append(" ".join(pw[:MAX_PIECE_WORDS]))
+            pw = pw[MAX_PIECE_WORDS:]
+        current.extend(pw)
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One piece of a non-clinician sentence to embed."""
+
+    segment: Segment
+    role: Role
+    original: str  # the whole sentence, for the flag's quote
+    text: str  # normalized, figurative idioms masked out: what is embedded
+
+    def __repr__(self) -> str:
+        return f"Candidate(segment={self.segment.id!r}, chars={len(self.text)})"
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best positive concept and best negative group for one candidate."""
+
+    concept: int
+    positive: float
+    negative_group: int  # -1 when there are no negatives
+    negative: float
+
+
+def _skip_quotes(report: ScreeningReport, domains: frozenset[Domain]) -> set[tuple[str, str]]:
+    """(segment id, sentence) pairs the rule layer read as a denial or a mention."""
+    out: set[tuple[str, str]] = set()
+    for result in report.domains:
+        if result.domain not in domains:
+            continue
+        for finding in result.evidence:
+            if finding.kind in ("denial", "mention"):
+                for sid in finding.segment_ids:
+                    out.add((sid, finding.quote))
+    return out
+
+
+def _denied_answers(report: ScreeningReport, domains: frozenset[Domain]) -> set[str]:
+    """Answer segments the rule layer read as a "no" to a screening question."""
+    out: set[str] = set()
+    for result in report.domains:
+        if result.domain not in domains:
+            continue
+        for finding in result.evidence:
+            if finding.kind == "denial" and len(finding.segment_ids) > 1:
+                out.add(finding.segment_ids[-1])
+    return out
+
+
+def _flagged_segments(report: ScreeningReport, domains: frozenset[Domain]) -> set[str]:
+    return {
+        sid
+        for result in report.domains
+        if result.domain in domains
+        for flag in result.flags
+        for sid in flag.segment_ids
+    }
+
+
+class SemanticScreener:
+    """The semantic backend (a ``ScreeningBackend``): prototypes are embedded once, each
+    transcript's candidate sentences in one batch."""
+
+    def __init__(self, embedder: Embedder, prototypes: PrototypeSet, rules: RuleSet) -> None:
+        self.embedder = embedder
+        self.prototypes = prototypes
+        self.rules = rules
+        self._domains = frozenset(c.domain for c in prototypes.concepts)
+        self._pos = embedder.embed(prototypes.positive_texts)
+        self._pos_index = np.asarray(prototypes.positive_index, dtype=np.int64)
+        neg_texts = prototypes.negative_texts
+        self._neg = embedder.embed(neg_texts) if neg_texts else None
+        self._neg_index = np.asarray(prototypes.negative_index, dtype=np.int64)
+
+    @property
+    def info(self) -> BackendInfo:
+        p = self.prototypes
+        return BackendInfo(
+            name=BACKEND_NAME,
+            version=(
+                f"{p.name}/{p.version}/{self.embedder.name}"
+                f"/threshold={p.threshold:.2f},margin={p.margin:.2f}"
+            ),
+        )
+
+    def with_decision(
+        self, *, threshold: float | None = None, margin: float | None = None
+    ) -> SemanticScreener:
+        """A copy with another decision rule that reuses the embedded prototypes."""
+        clone = object.__new__(SemanticScreener)
+        clone.__dict__.update(self.__dict__)
+        clone.prototypes = self.prototypes.with_decision(threshold=threshold, margin=margin)
+        return clone
+
+    # -- selection -------------------------------------------------------------------------
+    def candidates(self, transcript: Transcript, rule_report: ScreeningReport) -> list[Candidate]:
+        """Non-clinician sentences the rule layer left open, in transcript order."""
+        skip = _skip_quotes(rule_report, self._domains)
+        denied = _denied_answers(rule_report, self._domains)
+        flagged = _flagged_segments(rule_report, self._domains)
+        out: list[Candidate] = []
+        for seg in transcript.segments:
+            role = transcript.role_of(seg.speaker)
+            if role == "clinician" or seg.id in flagged or seg.id in denied:
+                continue
+            for original in split_sentences(seg.text):
+                if (seg.id, original) in skip:
+                    continue
+                sentence = analyse(original, self.rules)
+                if person(sentence, self.rules) in ("second", "third"):
+                    continue
+                for piece in _pieces(sentence.masked):
+                    if len(_TOKEN.findall(piece)) >= self.prototypes.min_words:
+                        out.append(Candidate(seg, role, original, piece))
+        return out
+
+    # -- scoring ---------------------------------------------------------------------------
+    def match(self, vectors: NDArray[np.float32]) -> list[Match]:
+        """Best positive concept and best negative group per row of ``vectors``."""
+        if len(vectors) == 0:
+            return []
+        pos_sim = vectors @ self._pos.T
+        best_pos = pos_sim.argmax(axis=1)
+        if self._neg is not None and len(self._neg):
+            neg_sim = vectors @ self._neg.T
+            best_neg = neg_sim.argmax(axis=1)
+            neg_vals = neg_sim[np.arange(len(vectors)), best_neg]
+            neg_groups = self._neg_index[best_neg]
+        else:
+            neg_vals = np.zeros(len(vectors), dtype=np.float32)
+            neg_groups = np.full(len(vectors), -1, dtype=np.int64)
+        return [
+            Match(
+                concept=int(self._pos_index[best_pos[i]]),
+                positive=float(pos_sim[i, best_pos[i]]),
+                negative_group=int(neg_groups[i]),
+                negative=float(neg_vals[i]),
+            )
+            for i in range(len(vectors))
+        ]
+
+    def decide(self, m: Match) -> bool:
+        p = self.prototypes
+        return m.positive >= p.threshold and m.positive - m.negative >= p.margin
+
+    def flags_for(
+        self, cands: Sequence[Candidate], matches: Sequence[Match]
+    ) -> list[tuple[Domain, RiskFlag]]:
+        """One flag per (segment, sentence): the best-scoring piece that passes."""
+        best: dict[tuple[str, str], tuple[Candidate, Match]] = {}
+        for cand, m in zip(cands, matches, strict=True):
+            if not self.decide(m):
+                continue
+            key = (cand.segment.id, cand.original)
+            if key not in best or m.positive > best[key][1].positive:
+                best[key] = (cand, m)
+        out: list[tuple[Domain, RiskFlag]] = []
+        for cand, m in best.values():
+            concept = self.prototypes.concepts[m.concept]
+            out.append(
+                (
+                    concept.domain,
+                    RiskFlag(
+                        level=concept.level,
+                        segment_ids=(cand.segment.id,),
+                        quote=cand.original,
+                        start=cand.segment.start,
+                        rule=f"{concept.id}@{m.positive:.2f}",
+                        speaker_role=cand.role,
+                    ),
+                )
+            )
+        return out
+
+    def propose(
+        self, transcript: Transcript, rule_report: ScreeningReport
+    ) -> list[tuple[Domain, RiskFlag]]:
+        cands = self.candidates(transcript, rule_report)
+        if not cands:
+            return []
+        vectors = self.embedder.embed([c.text for c in cands])
+        return self.flags_for(cands, self.match(vectors))
+
+    def __repr__(self) -> str:
+        return f"SemanticScreener(prototypes={self.prototypes!r}, embedder={self.embedder.name!r})"
+
+
+__all__ = [
+    "BACKEND_NAME",
+    "Candidate",
+    "Match",
+    "PrototypeSet",
+    "PrototypesError",
+    "SemanticScreener",
+    "compile_prototypes",
+    "default_prototypes",
+    "default_semantic",
+    "load_prototypes",
+    "person",
+]
+
+
+def default_semantic(rules: RuleSet) -> SemanticScreener:
+    """The shipped prototypes with the bundled MiniLM model (ModelError when not installed)."""
+    from clearnote.embed.minilm import MiniLmEmbedder
+
+    return SemanticScreener(MiniLmEmbedder(), default_prototypes(), rules)
