@@ -19,6 +19,10 @@ from clearnote.notes.rewrite import client_statement, clinician_statement, gerun
         ("I feel anxious all the time", "Client reported feeling anxious all the time."),
         ("I don't sleep well", "Client reported not sleeping well."),
         ("I do n't sleep well", "Client reported not sleeping well."),
+        (
+            "I don't know if it was the pills",
+            "Client reported being unsure whether it was the pills.",
+        ),
         ("I have trouble falling asleep", "Client reported having trouble falling asleep."),
         ("I'm going to call my sister", "Client reported planning to call their sister."),
         ("I want to stop drinking", "Client reported wanting to stop drinking."),

@@ -167,6 +167,7 @@ _C_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^I am (.*)$", "reported being \\1"),
         (r"^I feel (.*)$", "reported feeling \\1"),
         (r"^I can not (\w+)\b(.*)$", "reported being unable to \\1\\2"),
+        (r"^I do not know (?:if|whether) (.*)$", "reported being unsure whether \\1"),
         (r"^I do not (\w+)\b(.*)$", "reported not G1\\2"),
         (r"^I have not (.*)$", "reported not having \\1"),
         (r"^I have (.*)$", "reported having \\1"),
