@@ -483,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small slices (a minute)")
     ap.add_argument("--lexical-only", action="store_true", help="no embedding model")
+    ap.add_argument("--full", action="store_true", help="all four ACI-Bench splits (slow)")
     args = ap.parse_args(argv)
     if not EVAL.is_dir():
         print(f"evaluation data not present at {EVAL}; nothing to do")
@@ -509,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         "clef_taskC_test3",
     ):
         aci.extend(aci_visits(split))
-        if q:
+        if q or (not args.full and len(aci) >= 60):
             break
     pr = run_planted(verifier, aci[:12] if q else aci, baseline=True)
     pm = run_planted(verifier, primock_visits()[: 10 if q else None], baseline=False, seed=8)

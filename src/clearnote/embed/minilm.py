@@ -31,7 +31,7 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 _LAYERS = 6
 _HEADS = 12
-_MAX_TOKENS = 256
+_MAX_TOKENS = 128  # the model was trained on 128-token inputs; longer turns are cut
 _EPS = 1e-12
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 

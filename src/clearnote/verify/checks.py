@@ -10,7 +10,7 @@ from typing import Literal
 from clearnote.verify.index import Grounding, TranscriptIndex
 from clearnote.verify.lexicons import RISK_TERMS, entities_in
 from clearnote.verify.negation import negated_items, polarity
-from clearnote.verify.numbers import numbers_in, significant
+from clearnote.verify.numbers import numbers_in, said_forms, significant
 from clearnote.verify.text import content_stems
 
 Outcome = Literal["contradicted", "unsupported", "unverified_negative", "supported_negative"]
@@ -52,10 +52,10 @@ def check_numbers(index: TranscriptIndex, text: str, g: Grounding) -> Finding | 
         return None
     local_ids = _window(index, g.evidence)
     local: set[float] = set().union(*(index.numbers[i] for i in local_ids)) if local_ids else set()
-    missing = [v for v in wanted if v not in local]
+    missing = [v for v in wanted if not said_forms(v) & local]
     if not missing:
         return None
-    nowhere = [v for v in missing if v not in index.all_numbers]
+    nowhere = [v for v in missing if not said_forms(v) & index.all_numbers]
     if local - wanted and nowhere:
         return Finding(
             "contradicted",
@@ -105,19 +105,38 @@ def check_negation(index: TranscriptIndex, text: str) -> Finding | None:
     return None
 
 
-def check_flipped(index: TranscriptIndex, text: str) -> Finding | None:
-    """A positive statement about risk or a named condition that the session only denied."""
-    if negated_items(text):
-        return None
+_POSITIVE_LIST = re.compile(
+    r"\b(?:significant for|positive for|endorse[sd]?|complain(?:s|ed|ing)? of|reports?|reported|"
+    r"history of|presents? with|experiencing|notes?|noted|has had|suffers? from)\b",
+    re.IGNORECASE,
+)
+_LIST_SPLIT = re.compile(r",|/|\bor\b|\band\b", re.IGNORECASE)
+
+
+def _positive_items(text: str) -> list[tuple[str, ...]]:
     items: list[tuple[str, ...]] = []
     risk = RISK_TERMS.search(text)
     if risk:
-        stems = content_stems(risk.group(0))
-        if stems:
-            items.append(tuple(stems[-2:]))
+        risk_stems = content_stems(risk.group(0))
+        if risk_stems:
+            items.append(tuple(risk_stems[-2:]))
     for ent in entities_in(text):
         items.append(ent.alternatives[0])
-    for item in items:
+    m = _POSITIVE_LIST.search(text)
+    if m:
+        clause = re.split(r"[.;:]|\bbut\b", text[m.end() :])[0]
+        for part in _LIST_SPLIT.split(clause):
+            stems = tuple(content_stems(part))
+            if 1 <= len(stems) <= 3:
+                items.append(stems)
+    return list(dict.fromkeys(items))
+
+
+def check_flipped(index: TranscriptIndex, text: str) -> Finding | None:
+    """A positive statement (a risk, a named condition, a listed finding) the session denied."""
+    if negated_items(text):
+        return None
+    for item in _positive_items(text):
         pol, segs = polarity(index, item)
         if pol == "denied":
             return Finding(

@@ -14,6 +14,8 @@ from clearnote.embed import Embedder
 from clearnote.verify.numbers import numbers_in, significant
 from clearnote.verify.text import content_stems
 
+CANDIDATES = 8  # lexical candidates per statement that are embedded
+EMBED_ALL_UPTO = 80  # a transcript this short is embedded whole (paraphrases with no shared word)
 _K1 = 1.2
 _B = 0.75
 
@@ -55,10 +57,9 @@ class TranscriptIndex:
         self._salient: object | None = None
         self.avg_len = (sum(len(x) for x in self.stems) / n) if n else 1.0
         self.idf_missing = math.log(n + 1.0) + 1.0
-        self.embeddings: NDArray[np.float32] | None = None
-        if embedder is not None and n:
-            self.embeddings = embedder.embed([s.text for s in self.segments])
         self.embedder = embedder
+        # segment vectors are computed lazily, only for lexical candidates, and kept
+        self._vectors: dict[int, NDArray[np.float32]] = {}
 
     def __len__(self) -> int:
         return len(self.segments)
@@ -91,14 +92,43 @@ class TranscriptIndex:
     def containing(self, stem: str) -> list[int]:
         return [i for i, _ in self.postings.get(stem, ())]
 
+    def candidates(self, text: str, k: int = CANDIDATES) -> list[int]:
+        """The ``k`` segments most lexically similar to ``text``."""
+        if len(self.segments) <= EMBED_ALL_UPTO:
+            return list(range(len(self.segments)))
+        query = list(dict.fromkeys(content_stems(text)))
+        if not query or not len(self.segments):
+            return []
+        w = np.array([self.idf(q) for q in query])
+        score = self.hits(query) @ w + 0.5 * self.bm25(query)
+        top = [int(i) for i in np.argsort(-score, kind="stable")[:k] if score[i] > 0]
+        return sorted(top)
+
+    def ensure_vectors(self, indices: list[int] | set[int]) -> None:
+        """Embed the listed segments that are not embedded yet, in one batch."""
+        if self.embedder is None:
+            return
+        todo = sorted(i for i in set(indices) if i not in self._vectors)
+        if not todo:
+            return
+        vecs = self.embedder.embed([self.segments[i].text for i in todo])
+        for i, v in zip(todo, vecs, strict=True):
+            self._vectors[i] = v
+
     def similarity(
         self, text: str, vec: NDArray[np.float32] | None = None
     ) -> NDArray[np.float32] | None:
-        if self.embeddings is None or self.embedder is None:
+        """Cosine of ``text`` with each candidate segment (0 for segments not embedded)."""
+        if self.embedder is None:
             return None
+        cands = self.candidates(text)
+        self.ensure_vectors(cands)
         if vec is None:
             vec = self.embedder.embed([text])[0]
-        sims: NDArray[np.float32] = self.embeddings @ vec
+        sims = np.zeros(len(self.segments), dtype=np.float32)
+        if cands:
+            mat = np.stack([self._vectors[i] for i in cands])
+            sims[cands] = mat @ vec
         return sims
 
     def ground(

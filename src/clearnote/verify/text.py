@@ -22,6 +22,13 @@ STOPWORDS = frozenset(
     endorses endorsed indicates indicated shares shared discussed discuss explains explained
     presents today's mr mrs ms miss dr""".split()
 )
+# note conventions that carry no fact to check against the conversation
+NOTE_CONVENTIONS = frozenset(
+    """present presents presented presenting comes came office clinic visit visits today
+    significant complaining complains complained
+    complaint evaluation evaluated follow followup follow-up noncontributory unremarkable pleasant
+    known reason seen seeing regarding currently ongoing""".split()
+)
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -31,7 +38,8 @@ _NUMBER_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "once": 1, "twice": 2, "single": 1, "couple": 2, "half": 0.5, "dozen": 12,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
+    "eighth": 8, "ninth": 9, "tenth": 10, "twenties": 20, "thirties": 30, "forties": 40,
+    "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
 }  # fmt: skip
 NUMBER_WORDS: dict[str, float] = {k: float(v) for k, v in _NUMBER_WORDS.items()}
 
@@ -61,7 +69,7 @@ def stem(word: str) -> str:
             break
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
         w = w[:-1]
-    if len(w) > 4 and w.endswith("e"):
+    if len(w) > 3 and w.endswith("e"):
         w = w[:-1]
     return w
 
@@ -79,12 +87,19 @@ CANON = {
     "sleeping": "sleep", "slept": "sleep", "drank": "drink", "drinking": "drink", "ate": "eat",
     "eating": "eat", "felt": "feel", "feeling": "feel", "feelings": "feel", "wife": "spous",
     "husband": "spous", "partner": "spous", "boyfriend": "spous", "girlfriend": "spous",
+    "etoh": "alcohol", "alcoholic": "alcohol", "booze": "alcohol", "tobacco": "smok",
+    "cigarette": "smok", "cigarettes": "smok", "cigs": "smok", "smoker": "smok", "weed": "cannabis",
+    "marijuana": "cannabis", "pot": "cannabis", "dyspnea": "breath", "sob": "breath",
 }  # fmt: skip
 
 
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text`` (stopwords dropped), in order."""
-    return [CANON.get(t) or stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+    return [
+        CANON.get(t) or stem(t)
+        for t in tokens(text)
+        if t not in STOPWORDS and t not in NOTE_CONVENTIONS and len(t) > 1
+    ]
 
 
 def normalise_space(text: str) -> str:

@@ -20,7 +20,7 @@ from clearnote.verify.stigma import stigmatizing
 
 log = logging.getLogger(__name__)
 
-SUPPORT_THRESHOLD = 0.5
+SUPPORT_THRESHOLD = 0.45
 LOW_P = 0.5
 
 
@@ -63,7 +63,9 @@ class Verifier:
         statements = note.statements()
         vectors = None
         if self.embedder is not None and statements and len(idx):
-            vectors = self.embedder.embed([checks.checking_text(st.text) for st in statements])
+            bodies = [checks.checking_text(st.text) for st in statements]
+            idx.ensure_vectors({i for b in bodies for i in idx.candidates(b)})
+            vectors = self.embedder.embed(bodies)
         for k, st in enumerate(statements):
             vec = vectors[k] if vectors is not None else None
             result, st_flags, evidence = self._statement(idx, st.id, st.text, vec)
