@@ -19,4 +19,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.consent",
     "clearnote.commands.session",
     "clearnote.commands.audit",
+    "clearnote.commands.process",
 )

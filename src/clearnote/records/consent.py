@@ -389,12 +389,35 @@ def require_consent(
     ctx: PracticeContext,
     session_id: str | None = None,
     stage: str | None = None,
+    participants: Sequence[str] | None = None,
 ) -> None:
     """Raise PolicyError (exit 3), audited as ``consent.refused``, unless every purpose (and its
-    prerequisites) is in force for the client and every participant present in the session."""
+    prerequisites) is in force for the client and every participant present in the session
+    (or, before a session exists, every participant named in ``participants``)."""
     wanted = parse_purposes([Purpose(p).value for p in purposes])
     with ctx.tx() as db:
-        enforce_consent(ctx, db, client_id, wanted, actor, session_id=session_id, stage=stage)
+        enforce_consent(
+            ctx,
+            db,
+            client_id,
+            wanted,
+            actor,
+            session_id=session_id,
+            stage=stage,
+            participants=participants,
+        )
+
+
+def consented_purposes(
+    ctx: PracticeContext, client_id: str, participants: Sequence[str] = ()
+) -> frozenset[Purpose]:
+    """The purposes in force now for the client and every named participant (with their
+    prerequisites). Used to decide which optional stages run; no decrypted names."""
+    with ctx.tx() as db:
+        client = load_client(db, client_id)
+        ledger = ledger_for(ctx, db, client)
+    people: list[str | None] = [None, *participants]
+    return frozenset(p for p in Purpose if ledger.allows([p], people, at=ctx.now()))
 
 
 def enforce_consent(
@@ -406,11 +429,12 @@ def enforce_consent(
     *,
     session_id: str | None = None,
     stage: str | None = None,
+    participants: Sequence[str] | None = None,
 ) -> None:
     """As :func:`require_consent`, inside the caller's transaction (which a refusal rolls back)."""
     client = load_client(db, client_id)
-    present: tuple[str, ...] = ()
-    if session_id is not None:
+    present: tuple[str, ...] = tuple(participants or ())
+    if session_id is not None and participants is None:
         session = db.get(SessionRow, session_id)
         if session is not None:
             present = tuple(_json_list(session.participant_ids))

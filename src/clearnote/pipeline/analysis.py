@@ -1,0 +1,120 @@
+"""The analysis stages after transcription, each switched on by consent and jurisdiction.
+
+    transcript ─┬─ draft (+ verify)       [consent: draft_note]
+                ├─ screen                 [consent: risk_screening]
+                └─ assess (parts)         [consent per part; jurisdiction profile]
+
+No I/O here beyond what the engines do; the caller stores the documents. A stage that may not
+run is reported with its reason, never silently missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clearnote.assess.jurisdiction import Policy, plan_parts, resolve
+from clearnote.assess.screening import RuleScreener, default_rules
+from clearnote.assess.service import assess, lexical_verifier
+from clearnote.config import Settings
+from clearnote.domain.assessment import FRAMEWORKS, Framework
+from clearnote.domain.consent import Purpose
+from clearnote.domain.transcript import Transcript
+from clearnote.llm.base import DraftBackend
+from clearnote.llm.registry import create_backend
+from clearnote.notes.drafting import draft_note
+from clearnote.notes.templates import resolve_format
+from clearnote.verify import Verifier, default_verifier
+
+# assessment parts that only a risk finding makes relevant ride on risk_screening consent
+ASSESS_PURPOSES = (
+    Purpose.DIAGNOSTIC_SUGGESTIONS,
+    Purpose.CONCEPTUALIZATION,
+    Purpose.RISK_SCREENING,
+    Purpose.DRAFT_NOTE,
+)
+
+
+@dataclass
+class Engines:
+    """Loaded once, reused for every session."""
+
+    drafter: DraftBackend
+    verifier: Verifier
+    screener: RuleScreener
+    backend_name: str
+
+
+def load_engines(settings: Settings, *, backend: str | None = None) -> Engines:
+    name = backend or settings.llm_backend
+    return Engines(
+        drafter=create_backend(name, settings),
+        verifier=default_verifier(),
+        screener=RuleScreener(default_rules()),
+        backend_name=name,
+    )
+
+
+@dataclass
+class Analysis:
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> document
+    skipped: dict[str, str] = field(default_factory=dict)  # stage -> reason
+    ran: list[tuple[str, str]] = field(default_factory=list)  # (stage, engine/model)
+
+
+def analyse(
+    transcript: Transcript,
+    *,
+    consented: Iterable[Purpose],
+    jurisdictions: Iterable[str] = (),
+    fmt: str = "soap",
+    framework: str = "cbt",
+    engines: Engines,
+) -> Analysis:
+    granted = set(consented)
+    policy: Policy = resolve(tuple(jurisdictions))
+    out = Analysis()
+    if Purpose.DRAFT_NOTE in granted:
+        note = draft_note(transcript, resolve_format(fmt, None), engines.drafter)
+        report = engines.verifier.verify(transcript, note)
+        out.documents["draft"] = {
+            "schema": "clearnote.draft/1",
+            "note": note.to_document(),
+            "verification": report.to_document(),
+        }
+        out.ran.append(("draft", engines.backend_name))
+        out.ran.append(("verify", "clearnote-verifier"))
+    else:
+        out.skipped["draft"] = "no client consent for purpose 'draft_note'"
+    screened = Purpose.RISK_SCREENING in granted
+    if screened:
+        screening = engines.screener.screen(transcript)
+        out.documents["screening"] = screening.to_document()
+        out.ran.append(("screen", "clearnote-rules"))
+    else:
+        # without consent the client's words are not screened at all; assessments then see
+        # no risk findings, and say so instead of implying a screening happened
+        screening = engines.screener.screen(transcript.model_copy(update={"segments": ()}))
+        out.skipped["screen"] = "no client consent for purpose 'risk_screening'"
+    enabled, reasons = plan_parts(policy, [p.value for p in granted])
+    if enabled:
+        fw: Framework = next((f for f in FRAMEWORKS if f == framework), "cbt")
+        result = assess(
+            transcript,
+            framework=fw,
+            enabled=enabled,
+            goals=None,
+            screening=screening,
+            disabled_reasons=reasons,
+            policy=policy,
+            verifier=lexical_verifier(),
+        )
+        document = result.to_document()
+        if not screened:
+            document["screening"] = {"status": "disabled", "reason": out.skipped["screen"]}
+        out.documents["assessment"] = document
+        out.ran.append(("assess", "clearnote-rules"))
+    else:
+        out.skipped["assess"] = "; ".join(sorted(set(reasons.values()))) or "nothing enabled"
+    return out
