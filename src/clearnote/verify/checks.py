@@ -9,7 +9,7 @@ from typing import Literal
 
 from clearnote.verify.index import Grounding, TranscriptIndex
 from clearnote.verify.lexicons import RISK_TERMS, entities_in
-from clearnote.verify.negation import negated_items, polarity
+from clearnote.verify.negation import _QUESTION, _YES_ANSWER, negated_items, polarity
 from clearnote.verify.numbers import numbers_in, said_forms, significant
 from clearnote.verify.text import content_stems
 
@@ -151,6 +151,39 @@ def check_speaker(index: TranscriptIndex, text: str) -> Finding | None:
     """ "Client reported X" where only the clinician said X."""
     if not _CLIENT_ATTRIBUTION.search(text):
         return None
+    query = [q for q in dict.fromkeys(content_stems(text)) if q in index.all_stems]
+    if len(query) < 2:
+        return None
+    w = {q: index.idf(q) for q in query}
+    total = sum(w.values())
+    client_said: set[str] = set()
+    best_clin = 0.0
+    clin_seg = -1
+    for i in sorted({i for q in query for i in index.containing(q)}):
+        st = index.stem_sets[i]
+        if index.roles[i] == "clinician":
+            c = sum(w[q] for q in query if q in st) / total
+            if c > best_clin:
+                best_clin, clin_seg = c, i
+            # a "yes" to a question makes the question's words the client's report
+            j = i + 1
+            if (
+                j < len(index)
+                and index.roles[j] != "clinician"
+                and _QUESTION.search(index.segments[i].text)
+                and _YES_ANSWER.search(index.segments[j].text)
+            ):
+                client_said |= st
+        else:
+            client_said |= st
+    clinician_only = sum(w[q] for q in query if q not in client_said) / total
+    if best_clin >= 0.6 and clinician_only >= 0.4:
+        return Finding(
+            "unsupported",
+            "attributed to the client, but only the clinician said this",
+            (clin_seg,),
+        )
+    return None
     query = list(dict.fromkeys(content_stems(text)))
     if len(query) < 2:
         return None
@@ -172,7 +205,12 @@ def check_speaker(index: TranscriptIndex, text: str) -> Finding | None:
                 best_clin, clin_seg = c, i
             # a short answer after the question takes its content from the question
             j = i + 1
-            if j < len(index) and index.roles[j] != "clinician" and len(index.stems[j]) <= 6:
+            if (
+                j < len(index)
+                and index.roles[j] != "clinician"
+                and _QUESTION.search(index.segments[i].text)
+                and _YES_ANSWER.search(index.segments[j].text)
+            ):
                 best_client = max(best_client, cov(st | index.stem_sets[j]) * 0.9)
         else:
             best_client = max(best_client, c)

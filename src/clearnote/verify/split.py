@@ -16,11 +16,10 @@ from clearnote.errors import BadInputError
 FORMATS = ("text", "markdown")
 
 _ABBREV = frozenset(
-    """dr mr mrs ms prof st sr jr vs etc eg ie e.g i.e approx appt apt dept est fig hx dx rx tx sx
-    fx px no nos inc ltd co mt ft min mins hr hrs wk wks mo mos yr yrs yo y.o pt pts cf al
-    bid tid qid qd qod qhs prn po iv im sc sl od os ou b.i.d t.i.d q.i.d q.d q.h.s p.r.n p.o
-    a.m p.m u.s q4h q6h q8h q12h mg mcg ml""".split()
-)
+    """dr mr mrs ms prof st sr jr vs eg ie e.g i.e approx appt apt dept est fig no nos inc ltd co
+    mt ft pt pts cf al bid tid qid qd qod qhs prn po iv im sc sl od os ou b.i.d t.i.d q.i.d q.d
+    q.h.s p.r.n p.o a.m p.m u.s q4h q6h q8h q12h y.o""".split()
+)  # units (mg, hrs, wks) and hx/dx are left out: before a capital they end the sentence
 _HEADING_MD = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
 _HEADING_COLON = re.compile(r"^\s*(?P<title>[A-Za-z][A-Za-z0-9 /&()'\-]{0,40}):\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•·‣◦]|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s)|\[[ xX]\])\s*")
