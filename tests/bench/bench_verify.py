@@ -2,18 +2,19 @@
 
     python -m tests.bench.bench_verify [--quick] [--lexical-only]
 
-1. MTS-Dialog Correlation-Study: AUROC of our unsupported share for the machine summaries that
-   human judges found imprecise (factual precision < 1); Spearman of our omission-flag count with the
-   human omission rate.
-2. Planted errors in real clinicians' notes (ACI-Bench reference notes, PriMock57 notes): a new drug,
-   a new condition, a new event, a denial the visit never contained, a changed number. Each planted
-   statement must come back unsupported, contradicted or unverified_negative. The planting procedure
-   is generic (templates x fillers, random positions, numbers taken from the note itself); drug and
-   condition fillers are half inside the verifier's lexicon and half outside it, reported apart.
+1. MTS-Dialog Correlation-Study: AUROC of our unsupported share for the machine summaries
+   that human judges found imprecise (factual precision < 1); Spearman of our omission-flag
+   count with the human omission rate.
+2. Planted errors in real clinicians' notes (ACI-Bench reference notes, PriMock57 notes): a
+   new drug, a new condition, a new event, a denial the visit never contained, a changed
+   number. Each planted statement must come back unsupported, contradicted or
+   unverified_negative. The planting procedure is generic (templates x fillers, random
+   positions, numbers taken from the note itself); drug and condition fillers are half inside
+   the verifier's lexicon and half outside it, reported apart.
    Also: the share of untouched ACI-Bench reference statements that we flag.
 3. AnnoMI: a client risk disclosure planted into a counselling transcript at a random place, with a
-   note that leaves it out, must come back as an omission citing it; on the same transcript without it,
-   the share of client turns covered by omission flags.
+   note that leaves it out, must come back as an omission citing it; on the same transcript
+   without it, the share of client turns covered by omission flags.
 4. Speed: verifying a 50-minute session's note with the models loaded once.
 """
 
@@ -442,7 +443,7 @@ def run_annomi(verifier: Verifier, limit: int | None = None, seed: int = 11) -> 
 
 
 def fifty_minute_session() -> tuple[Transcript, Note]:
-    """About 7,500 words of real counselling turns, re-timed to 50 minutes, and a 40-sentence note."""
+    """About 7,500 words of counselling turns, re-timed to 50 minutes, and a 40-sentence note."""
     turns: list[tuple[str, str, float]] = []
     words = 0
     for _tid, (_topic, ts) in annomi_sessions().items():
@@ -547,8 +548,8 @@ def main(argv: list[str] | None = None) -> int:
                  f"{int(an['sessions_over_30pct'])} sessions over 30 %"))  # fmt: skip
 
     sp = run_speed(verifier)
-    rows.append(("Speed: 50-minute session note (s)", f"{sp['seconds']:.2f}", "< 10",
-                 f"{int(sp['segments'])} segments, {int(sp['statements'])} statements"))  # fmt: skip
+    detail = f"{int(sp['segments'])} segments, {int(sp['statements'])} statements"
+    rows.append(("Speed: 50-minute session note (s)", f"{sp['seconds']:.2f}", "< 10", detail))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>7}  {'target':>8}  detail")
