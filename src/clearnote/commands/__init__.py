@@ -20,4 +20,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.session",
     "clearnote.commands.audit",
     "clearnote.commands.process",
+    "clearnote.commands.deidentify",
 )
