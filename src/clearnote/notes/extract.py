@@ -191,6 +191,8 @@ def _yn_topic(question: str) -> str | None:
         else:
             topic = m[1]
         topic = topic_phrase(topic).strip(" ,")
+        if re.search(r"\bclinician\b|\bquestions?\b|^(?:medications? )?themselves$", topic):
+            return None  # "any questions for me?", "like me?": not a clinical denial
         if 1 <= len(topic.split()) <= 12 and "?" not in topic:
             return topic
     return None
