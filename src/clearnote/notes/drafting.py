@@ -7,10 +7,13 @@ flag. Observational mental-status fields are always left to the clinician.
 
 from __future__ import annotations
 
+from functools import cache
+
+from clearnote.assess.screening import RuleScreener, default_rules
 from clearnote.domain.note import ClinicianField, Note, Section, Statement, statement_id
+from clearnote.domain.screening import DOMAINS
 from clearnote.domain.transcript import Transcript
 from clearnote.llm.base import DraftBackend, DraftedStatement
-from clearnote.notes import lexicon as lx
 from clearnote.notes.formats import NoteFormat
 from clearnote.notes.grounding import ground
 
@@ -33,10 +36,17 @@ _DOMAIN_LABEL = {
 }
 
 
+@cache
+def _screener() -> RuleScreener:
+    return RuleScreener(default_rules())
+
+
 def discussed_domains(transcript: Transcript) -> set[str]:
-    """Risk domains whose topic came up anywhere in the session (by either speaker)."""
-    text = " ".join(s.text for s in transcript.segments)
-    return {d for d, rx in lx.RISK_DOMAIN_TOPICS.items() if rx.search(text)}
+    """Risk domains that came up in the session, by either speaker (asked, disclosed, denied or
+    mentioned). The screening rules are the one place that knows how each topic is spoken of, so
+    the note can never call "not discussed" what the screening saw discussed."""
+    report = _screener().screen(transcript)
+    return {d.domain for d in report.domains if d.status != "not_discussed"}
 
 
 def not_assessed_text(domain: str) -> str:
@@ -83,9 +93,7 @@ def draft_note(transcript: Transcript, fmt: NoteFormat, backend: DraftBackend) -
 
     fields = [ClinicianField(key=k, reason=NOT_OBSERVABLE) for k in MSE_FIELDS]
     fields += [
-        ClinicianField(key=f"risk.{d}", reason=NOT_DISCUSSED)
-        for d in lx.RISK_DOMAIN_TOPICS
-        if d not in discussed
+        ClinicianField(key=f"risk.{d}", reason=NOT_DISCUSSED) for d in DOMAINS if d not in discussed
     ]
     return Note.model_validate(
         {
