@@ -67,10 +67,10 @@ _NUMERIC_DATE_RE = re.compile(
     r"\b(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2})\b"
 )
 _NOT_A_DATE_FRACTION = re.compile(r"^\s*(?:24/7|1/2|1/3|2/3|1/4|3/4)\s*$")
+# an ordinal is a day of the month only where it ends the phrase ("on the 14th", "the fifth")
+# or names a month ("the third of March"); "the first few days" is a duration
 _ORDINAL_DAY_RE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS})\b(?!\s+(?:time|times|session|sessions|"
-    r"week|weeks|day|days|month|months|year|years|night|nights|hour|hours|visit|grade|step|"
-    r"attempt|dose|trimester|semester|child|kid|marriage|husband|wife|job))",
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS})(?=\s*$|\s*[,.;!?]|\s+of\s+{MONTHS})",
     re.IGNORECASE,
 )
 _HOLIDAY_RE = re.compile(rf"\b{HOLIDAYS}\b", re.IGNORECASE)
@@ -340,7 +340,14 @@ CLINICAL_TERMS: Final = frozenset(
         "Quetiapine Aripiprazole Lorazepam Clonazepam Alprazolam Mirtazapine Venlafaxine "
         "Duloxetine Methylphenidate Therapist Counselor Client Patient Doctor Clinician God "
         "Jesus Lord Mom Dad Mommy Daddy Grandma Grandpa Nana Papa Ma Pa Sir Ma'am Okay OK Yeah "
-        "Hmm Mm Mhm Um Uh Alright"
+        "Hmm Mm Mhm Um Uh Alright GP IBS IBD TIA STD STI UTI SLE COPD CKD HIV HPV MRI CT ECG EKG "
+        "BMI BP A&E NHS IT HR OT PT ENT GI IUD COVID COVID-19 Covid NSAID NSAIDs "
+        "Tinnitus Eczema Psoriasis Angina Asthma Diabetes Migraine Arthritis Gout Lupus Lyme "
+        "Latex Shingles Sciatica Implanon Microgynon Dioralyte Piriton Gaviscon Lemsip Calpol "
+        "Nurofen Imodium Canesten Sudafed Voltarol Co-codamol Paracetamol Paracetamols "
+        "Acetaminophen Naproxen Aspirin Codeine Morphine Tramadol Oxycodone Methadone Naloxone "
+        "Insulin Metformin Warfarin Heparin Prednisolone Prednisone Levothyroxine Omeprazole "
+        "Salbutamol Ventolin Epipen EpiPen Viagra Plan B"
     ).split()
 ) | frozenset(
     {
@@ -355,8 +362,35 @@ CLINICAL_TERMS: Final = frozenset(
         "date of birth",
         "health plan",
         "insurance",
+        # large public institutions: naming them identifies no one
+        "army",
+        "navy",
+        "air force",
+        "marines",
+        "marine corps",
+        "national guard",
+        "coast guard",
+        "va",
+        "social security administration",
     }
 )
+
+# International nonproprietary name stems: a word ending in one is a medicine, not a person
+_DRUG_STEM_RE = re.compile(
+    r"(?:pril|olol|sartan|statin|prazole|cillin|mycin|cycline|oxacin|azole|tidine|dipine|semide"
+    r"|thiazide|oprim|furantoin|formin|gliptin|gliflozin|triptan|azepam|azolam|profen|oxetine"
+    r"|traline|pramine|triptyline|apine|peridone|peridol|trigine|amate|adine|izine|afil|parin"
+    r"|lukast|sone|olone|ocaine|codone|orphine|phenidate|xaban|gatran|mab|nib|vir|tadine"
+    r"|oxone|exone|fenac|coxib|setron|barbital|zolam|clone|pidem)s?$",
+    re.IGNORECASE,
+)
+
+
+def medicine(text: str) -> bool:
+    """A single word shaped like a medicine's international name (sertraline, lisinopril)."""
+    word = text.strip()
+    return " " not in word and len(word) > 5 and bool(_DRUG_STEM_RE.search(word))
+
 
 _TRIM_RE = re.compile(r"^(?:the|a|an|my|our)\s+|[\s.,;:!?'’]+$|'s$|’s$", re.IGNORECASE)
 
@@ -378,4 +412,6 @@ def location_keep(text: str) -> bool:
 def clinical_term(text: str) -> bool:
     """True when a model's name/organisation/location guess is a clinical term or a label."""
     norm = normalise(text)
-    return norm in CLINICAL_TERMS or all(w in CLINICAL_TERMS for w in norm.split())
+    if norm in CLINICAL_TERMS or all(w in CLINICAL_TERMS for w in norm.split()):
+        return True
+    return medicine(norm)

@@ -82,7 +82,8 @@ _SENTENCE_BREAK: Final = re.compile(r"[?!;]|\.\s")
 # An identifier value: chunks joined by '-' or one space, each chunk holding a digit, with an
 # optional short upper-case prefix ("ABC 1234", "XKT-449201883").
 _VALUE_RE: Final = re.compile(
-    r"(?<![\w@./])(?:[A-Z]{2,4}[- ])?[A-Za-z]*\d[A-Za-z0-9]*(?:[- ][A-Za-z]*\d[A-Za-z0-9]*)*"
+    r"(?<![\w@./])(?:[A-Z]{2,4}[- ])?[A-Za-z]*\d[A-Za-z0-9]*"
+    r"(?:(?:-[A-Z]{1,4})?[- ][A-Za-z]*\d[A-Za-z0-9]*)*"
     r"(?![\w@]|\.\w)"
 )
 _UNIT_SUFFIX: Final = re.compile(
@@ -118,11 +119,14 @@ def _cue_before(text: str, start: int, floor: int = 0) -> EntityType | None:
     breaks = list(_SENTENCE_BREAK.finditer(window))
     if breaks:
         window = window[breaks[-1].end() :]
+    # in a run of adjacent cue words the first names the domain ("fingerprint card number")
     last: EntityType | None = None
+    last_end = -10
     for m in _CUE_RE.finditer(window):
-        for i, (entity, _) in enumerate(_CUES):
-            if m.group(f"c{i}"):
-                last = entity
+        entity = next(e for i, (e, _) in enumerate(_CUES) if m.group(f"c{i}"))
+        if not (last is not None and window[last_end : m.start()].strip() == ""):
+            last = entity
+        last_end = m.end()
     return last
 
 
@@ -189,7 +193,8 @@ def ssns(text: str) -> Iterator[Span]:
 
 _EMAIL_RE: Final = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<![.])")
 _SPOKEN_EMAIL_RE: Final = re.compile(
-    r"\b[a-z0-9][\w.-]*\s+at\s+[a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)*\s+dot\s+"
+    r"\b[a-z0-9][\w.-]*(?:\s+(?:dot|underscore|dash)\s+[a-z0-9][\w-]*)*"
+    r"\s+at\s+[a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)*\s+dot\s+"
     r"(?:com|org|net|edu|gov|io|co|us|me|info)\b",
     re.IGNORECASE,
 )
@@ -288,6 +293,12 @@ _AGE_PATTERNS: Final = (
         re.IGNORECASE,
     ),
     re.compile(rf"\b(?P<n>{AGE_NUMBER})(?:\s*-\s*|\s+)year(?:\s*-\s*|\s+)old\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:grandmother|grandfather|grandma|grandpa|granny|mother|father|mom|dad|aunt|uncle"
+        r"|neighbou?r|husband|wife|partner|patient|client|friend)\s+(?:is|was|turned|turns)\s+"
+        rf"(?P<n>{AGE_NUMBER})\b(?=\s*[,.;!?]|\s+(?:and|now|this|next|but)\b)",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b(?:in\s+(?:her|his|their|my)\s+)(?P<n>nineties|90s|hundreds)\b", re.I),
 )
 
@@ -329,6 +340,25 @@ _PLACE_CUE_RE: Final = re.compile(
 )
 
 
+_ORG_RE: Final = re.compile(
+    rf"\b(?:{_CAP}\s+){{1,4}}(?:School|College|University|Academy|Hospital|Clinic|Center|Centre"
+    r"|Church|Synagogue|Mosque|Temple|Inc|LLC|Corp|Corporation|Company|Bank|Department"
+    r"|Elementary|Middle\s+School|High\s+School)\b\.?"
+)
+
+
+def organisations(text: str) -> Iterator[Span]:
+    """Organisation names ending in a kind word ("Lincoln Elementary School", "Acme Inc")."""
+    for m in _ORG_RE.finditer(text):
+        words = m.group().split()
+        while words and (words[0] in _NAME_STOP or clinical_term(words[0])):
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        start = m.end() - len(" ".join(words))
+        yield Span(start, m.end(), "ORGANIZATION", CUED, "pattern:organisation")
+
+
 def places(text: str) -> Iterator[Span]:
     """Street addresses, apartment numbers, PO boxes, counties, ZIP codes and towns after a cue
     ("I live in ..."); states, countries and larger regions are kept."""
@@ -357,7 +387,7 @@ _NAME_RES: Final = (
         rf"\s+(?P<n>{_CAP}(?:\s+{_CAP})?)"
     ),
     re.compile(
-        r"\b(?:[Mm]y|[Hh]er|[Hh]is|[Oo]ur|[Tt]heir)\s+(?:(?:older|younger|little|big|ex|late"
+        r"\b(?:[Mm]y|[Hh]er|[Hh]is|[Oo]ur|[Tt]heir|[Cc]lient's|[Pp]atient's)\s+(?:(?:older|younger|little|big|ex|late"
         r"|step|best)[- ]?)?(?:husband|wife|partner|spouse|son|daughter|mother|father|mom|dad"
         r"|brother|sister|boss|friend|girlfriend|boyfriend|fiancée?|therapist|doctor|"
         r"psychiatrist|kid|child|neighbou?r|coworker|co-worker|roommate|cousin|aunt|uncle|niece"
@@ -393,6 +423,7 @@ def all_patterns(text: str) -> list[Span]:
         ages_over_89,
         places,
         names,
+        organisations,
     ):
         found.extend(finder(text))
     return found

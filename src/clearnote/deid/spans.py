@@ -29,9 +29,10 @@ class Span:
 STRONG_SCORE = 0.9
 
 
-def _rank(span: Span) -> tuple[int, int, float, int]:
+def _rank(span: Span) -> tuple[int, int, int, float, int]:
     tier = 0 if span.score >= STRONG_SCORE else 1
-    return (tier, PRIORITY[span.entity], -span.score, -(span.end - span.start))
+    cued = 0 if span.source.startswith("pattern:cue") else 1
+    return (tier, cued, PRIORITY[span.entity], -span.score, -(span.end - span.start))
 
 
 def resolve(spans: Iterable[Span]) -> list[Span]:
@@ -39,7 +40,8 @@ def resolve(spans: Iterable[Span]) -> list[Span]:
 
     A cluster of overlapping spans is redacted as a whole (their union: no part of a detection is
     left showing) and takes the type of its best member: a strong detection (score >= 0.9: a
-    pattern with its cue word) before a weak one (a model's guess, a bare number), then the more
+    pattern with its cue word) before a weak one (a model's guess, a bare number), then a type
+    told by a cue word before ("IMEI", "member ID") over one told by shape, then the more
     specific type (an SSN beats a LOCATION guess), then the higher score, then the longer span.
     """
     ordered = sorted(spans, key=lambda s: (s.start, -s.end))
