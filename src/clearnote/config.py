@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=20, description="then lockout")
     login_lockout_s: int = Field(default=15 * 60, ge=1, description="doubles per further failure")
 
+    # --- jobs and backup (issue 7) ---
+    queue_url: str | None = Field(default=None, description="redis:// or amqp://; none: in-process")
+    job_lease_s: float = Field(default=60.0, gt=0, description="a stage's lease; heartbeat at 1/3")
+    job_max_attempts: int = Field(default=3, ge=1, description="then the stage is marked failed")
+    backup_passphrase: SecretStr | None = Field(default=None, description="clearnote backup/restore")
+
 
 def load_settings() -> Settings:
     """Read settings once, at the edge (CLI, web app factory, worker)."""

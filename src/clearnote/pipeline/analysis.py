@@ -20,6 +20,7 @@ from clearnote.assess.service import assess, lexical_verifier
 from clearnote.config import Settings
 from clearnote.domain.assessment import FRAMEWORKS, Framework
 from clearnote.domain.consent import Purpose
+from clearnote.domain.screening import ScreeningReport
 from clearnote.domain.transcript import Transcript
 from clearnote.llm.base import DraftBackend
 from clearnote.llm.registry import create_backend
@@ -63,6 +64,62 @@ class Analysis:
     ran: list[tuple[str, str]] = field(default_factory=list)  # (stage, engine/model)
 
 
+DRAFT_SKIPPED = "no client consent for purpose 'draft_note'"
+SCREEN_SKIPPED = "no client consent for purpose 'risk_screening'"
+
+
+def draft_document(transcript: Transcript, *, fmt: str, engines: Engines) -> dict[str, Any]:
+    """The draft stage: a note in ``fmt`` and its verification report."""
+    note = draft_note(transcript, resolve_format(fmt, None), engines.drafter)
+    report = engines.verifier.verify(transcript, note)
+    return {
+        "schema": "clearnote.draft/1",
+        "note": note.to_document(),
+        "verification": report.to_document(),
+    }
+
+
+def screening_report(
+    transcript: Transcript, *, screened: bool, engines: Engines
+) -> ScreeningReport:
+    """The screen stage. Without consent the client's words are not screened at all; the
+    assessment then sees no risk findings, and says so instead of implying a screening ran."""
+    if screened:
+        return engines.screener.screen(transcript)
+    return engines.screener.screen(transcript.model_copy(update={"segments": ()}))
+
+
+def assessment_document(
+    transcript: Transcript,
+    *,
+    consented: Iterable[Purpose],
+    jurisdictions: Iterable[str],
+    framework: str,
+    screening: ScreeningReport,
+) -> tuple[dict[str, Any] | None, str]:
+    """The assess stage: ``(document, "")`` or ``(None, reason it may not run)``."""
+    granted = set(consented)
+    policy: Policy = resolve(tuple(jurisdictions))
+    enabled, reasons = plan_parts(policy, [p.value for p in granted])
+    if not enabled:
+        return None, "; ".join(sorted(set(reasons.values()))) or "nothing enabled"
+    fw: Framework = next((f for f in FRAMEWORKS if f == framework), "cbt")
+    result = assess(
+        transcript,
+        framework=fw,
+        enabled=enabled,
+        goals=None,
+        screening=screening,
+        disabled_reasons=reasons,
+        policy=policy,
+        verifier=lexical_verifier(),
+    )
+    document = result.to_document()
+    if Purpose.RISK_SCREENING not in granted:
+        document["screening"] = {"status": "disabled", "reason": SCREEN_SKIPPED}
+    return document, ""
+
+
 def analyse(
     transcript: Transcript,
     *,
@@ -72,49 +129,32 @@ def analyse(
     framework: str = "cbt",
     engines: Engines,
 ) -> Analysis:
+    """All three stages at once (the stage jobs run them one by one)."""
     granted = set(consented)
-    policy: Policy = resolve(tuple(jurisdictions))
     out = Analysis()
     if Purpose.DRAFT_NOTE in granted:
-        note = draft_note(transcript, resolve_format(fmt, None), engines.drafter)
-        report = engines.verifier.verify(transcript, note)
-        out.documents["draft"] = {
-            "schema": "clearnote.draft/1",
-            "note": note.to_document(),
-            "verification": report.to_document(),
-        }
+        out.documents["draft"] = draft_document(transcript, fmt=fmt, engines=engines)
         out.ran.append(("draft", engines.backend_name))
         out.ran.append(("verify", "clearnote-verifier"))
     else:
-        out.skipped["draft"] = "no client consent for purpose 'draft_note'"
+        out.skipped["draft"] = DRAFT_SKIPPED
     screened = Purpose.RISK_SCREENING in granted
+    screening = screening_report(transcript, screened=screened, engines=engines)
     if screened:
-        screening = engines.screener.screen(transcript)
         out.documents["screening"] = screening.to_document()
         out.ran.append(("screen", "clearnote-rules"))
     else:
-        # without consent the client's words are not screened at all; assessments then see
-        # no risk findings, and say so instead of implying a screening happened
-        screening = engines.screener.screen(transcript.model_copy(update={"segments": ()}))
-        out.skipped["screen"] = "no client consent for purpose 'risk_screening'"
-    enabled, reasons = plan_parts(policy, [p.value for p in granted])
-    if enabled:
-        fw: Framework = next((f for f in FRAMEWORKS if f == framework), "cbt")
-        result = assess(
-            transcript,
-            framework=fw,
-            enabled=enabled,
-            goals=None,
-            screening=screening,
-            disabled_reasons=reasons,
-            policy=policy,
-            verifier=lexical_verifier(),
-        )
-        document = result.to_document()
-        if not screened:
-            document["screening"] = {"status": "disabled", "reason": out.skipped["screen"]}
+        out.skipped["screen"] = SCREEN_SKIPPED
+    document, reason = assessment_document(
+        transcript,
+        consented=granted,
+        jurisdictions=jurisdictions,
+        framework=framework,
+        screening=screening,
+    )
+    if document is not None:
         out.documents["assessment"] = document
         out.ran.append(("assess", "clearnote-rules"))
     else:
-        out.skipped["assess"] = "; ".join(sorted(set(reasons.values()))) or "nothing enabled"
+        out.skipped["assess"] = reason
     return out

@@ -6,43 +6,34 @@ Order matters for the rules that hold everywhere:
 1. consent for ``record`` and ``transcribe`` (client and every participant present) is checked
    first; a refusal is audited and nothing is stored (exit 3);
 2. the audio is decoded and validated before anything is created (bad input: exit 2);
-3. the session is created, the audio sealed, the transcript made and sealed;
-4. each analysis stage runs only with its consent; a skipped stage is recorded with its reason;
-5. every AI run is recorded (which model, which version, where it ran) for the client report.
+3. the session is created and the audio sealed *before* any stage job exists, so a worker reads
+   the recording from the blob store, never from the uploader's path;
+4. the stages (``pipeline.stages``) run as jobs: in this process (``process_recording``) or on
+   workers (``enqueue_recording``); each runs only with its consent, a skipped stage is recorded
+   with its reason, and every AI run is recorded for the client report.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from clearnote.audio import load_audio
+from clearnote.audio import DecodedAudio, load_audio
 from clearnote.domain.consent import Purpose
-from clearnote.pipeline.analysis import Engines, analyse
-from clearnote.records import sessions
-from clearnote.records.access import load_client
-from clearnote.records.consent import consented_purposes, require_consent
+from clearnote.jobs.queue import InProcessQueue, JobQueue
+from clearnote.jobs.types import STAGES, PipelineOptions, StageJob
+from clearnote.pipeline.analysis import Engines
+from clearnote.pipeline.stages import WHERE, StageRunner
+from clearnote.records import sessions, stage_leases
+from clearnote.records.consent import require_consent
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.transcription.service import ProgressFactory, Transcriber
 
 log = logging.getLogger(__name__)
-WHERE = "local (this machine)"
-
-# the purposes each stored kind was produced under (assessment: whichever parts ran)
-_ASSESSMENT_PURPOSES = (
-    Purpose.DIAGNOSTIC_SUGGESTIONS,
-    Purpose.CONCEPTUALIZATION,
-    Purpose.RISK_SCREENING,
-    Purpose.DRAFT_NOTE,
-)
-
-
-_STAGE_OF_KIND = {"draft": "draft", "screening": "screen", "assessment": "assess"}
+__all__ = ["WHERE", "ProcessResult", "enqueue_recording", "process_recording"]
 
 
 @dataclass(frozen=True)
@@ -61,8 +52,64 @@ class ProcessResult:
         }
 
 
-def _seal(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+def _options(fmt: str, framework: str, speakers: int | None) -> PipelineOptions:
+    return PipelineOptions.model_validate(
+        {"fmt": fmt, "framework": framework, "speakers": speakers}
+    )
+
+
+def _ingest(
+    ctx: PracticeContext,
+    actor: Actor,
+    *,
+    client_id: str,
+    audio_path: Path,
+    participants: Sequence[str],
+    options: PipelineOptions,
+    max_audio_seconds: float,
+) -> tuple[str, DecodedAudio, str]:
+    """Consent, decode, create the session, seal the audio, mark transcription queued.
+    Returns (session id, decoded audio, audio artefact id)."""
+    require_consent(
+        client_id,
+        [Purpose.RECORD, Purpose.TRANSCRIBE],
+        actor,
+        ctx=ctx,
+        stage="transcribe",
+        participants=participants,
+    )
+    audio = load_audio(audio_path, max_seconds=max_audio_seconds, name=str(audio_path))
+    session_id = sessions.create_session(client_id, actor, ctx=ctx, participant_ids=participants)
+    audio_id = sessions.store_artefact(
+        session_id,
+        "audio",
+        audio_path.read_bytes(),
+        actor=actor,
+        ctx=ctx,
+        media_type=f"audio/{audio.container.split(',')[0]}",
+        stage="record",
+    )
+    sessions.set_stage(session_id, "record", "done", actor=actor, ctx=ctx)
+    stage_leases.set_options(ctx, session_id, options.encode())
+    stage_leases.mark_queued(
+        ctx, session_id, "transcribe", actor=actor, lease_s=ctx.settings.job_lease_s
+    )
+    return session_id, audio, audio_id
+
+
+def _result(ctx: PracticeContext, session_id: str) -> ProcessResult:
+    facts = stage_leases.session_facts(ctx, session_id)
+    artefacts = {k: ids[0] for k, ids in stage_leases.artefact_ids(ctx, session_id).items()}
+    stages = {s: facts.stages[s] for s in ("record", *STAGES) if s in facts.stages}
+    if "draft" in artefacts:
+        status = "draft_ready"
+    elif "transcript" in artefacts:
+        status = "transcribed"
+    elif any(v.startswith(("failed", "refused")) for v in stages.values()):
+        status = "failed"
+    else:
+        status = "queued"
+    return ProcessResult(session_id, status, stages, artefacts)
 
 
 def process_recording(
@@ -80,108 +127,70 @@ def process_recording(
     max_audio_seconds: float,
     progress: ProgressFactory | None = None,
 ) -> ProcessResult:
-    """Run the pipeline. The factories load models only once consent and input are checked
-    (``engines_for`` only when an analysis purpose is granted)."""
-    require_consent(
-        client_id,
-        [Purpose.RECORD, Purpose.TRANSCRIBE],
+    """Run the pipeline here, stage by stage, through the in-process queue. The factories load
+    models only once consent and input are checked (``engines_for`` only when a text stage has
+    consent to run)."""
+    options = _options(fmt, framework, speakers)
+    session_id, audio, _ = _ingest(
+        ctx,
         actor,
-        ctx=ctx,
-        stage="transcribe",
+        client_id=client_id,
+        audio_path=audio_path,
         participants=participants,
+        options=options,
+        max_audio_seconds=max_audio_seconds,
     )
-    audio = load_audio(audio_path, max_seconds=max_audio_seconds, name=str(audio_path))
-    with ctx.tx() as db:
-        client = load_client(db, client_id)
-        jurisdictions = tuple(j for j in client.jurisdictions.split(",") if j)
-    session_id = sessions.create_session(client_id, actor, ctx=ctx, participant_ids=participants)
-    stages: dict[str, str] = {}
-    artefacts: dict[str, str] = {}
-
-    def stage(name: str, status: str) -> None:
-        stages[name] = status
-        sessions.set_stage(session_id, name, status, actor=actor, ctx=ctx)
-
-    artefacts["audio"] = sessions.store_artefact(
-        session_id,
-        "audio",
-        audio_path.read_bytes(),
-        actor=actor,
-        ctx=ctx,
-        media_type=f"audio/{audio.container.split(',')[0]}",
-        stage="record",
+    runner = StageRunner(
+        ctx,
+        transcriber_for=transcriber_for,
+        engines_for=engines_for,
+        progress=progress,
+        via=actor.via,
     )
-    stage("record", "done")
-    result = transcriber_for().transcribe_decoded(audio, speakers=speakers, progress=progress)
-    transcript = result.transcript
-    sessions.record_ai_run(
-        session_id,
-        "transcribe",
-        f"whisper-{transcript.asr.model}",
-        f"faster-whisper {version('faster-whisper')}",
-        WHERE,
-        actor=actor,
-        ctx=ctx,
-    )
-    artefacts["transcript"] = sessions.store_artefact(
-        session_id,
-        "transcript",
-        _seal(transcript.to_document()),
-        actor=actor,
-        ctx=ctx,
-        media_type="application/json",
-        stage="transcribe",
-    )
-    stage("transcribe", "done")
-
-    granted = consented_purposes(ctx, client_id, participants)
-    wanted = {
-        Purpose.DRAFT_NOTE,
-        Purpose.RISK_SCREENING,
-        Purpose.DIAGNOSTIC_SUGGESTIONS,
-        Purpose.CONCEPTUALIZATION,
-    }
-    if granted & wanted:
-        engines: Engines = engines_for()
-        analysis = analyse(
-            transcript,
-            consented=granted,
-            jurisdictions=jurisdictions,
-            fmt=fmt,
-            framework=framework,
-            engines=engines,
+    runner.preload(session_id, audio)
+    del audio
+    try:
+        InProcessQueue(runner).submit(
+            StageJob(
+                session_id=session_id, stage="transcribe", actor_id=actor.user_id, options=options
+            )
         )
-        for stage_name, engine in analysis.ran:
-            sessions.record_ai_run(
-                session_id,
-                stage_name,
-                engine,
-                f"clearnote {version('clearnote')}",
-                WHERE,
-                actor=actor,
-                ctx=ctx,
-            )
-        for kind, document in analysis.documents.items():
-            purposes = (
-                [p for p in _ASSESSMENT_PURPOSES if p in granted] if kind == "assessment" else None
-            )
-            artefacts[kind] = sessions.store_artefact(
-                session_id,
-                kind,
-                _seal(document),
-                actor=actor,
-                ctx=ctx,
-                purposes=purposes,
-                media_type="application/json",
-                stage=kind,
-            )
-            stage(_STAGE_OF_KIND[kind], "done")
-        for name, reason in analysis.skipped.items():
-            stage(name, f"skipped: {reason}")
-    else:
-        stage("draft", "skipped: no client consent for purpose 'draft_note'")
-        stage("screen", "skipped: no client consent for purpose 'risk_screening'")
-        stage("assess", "skipped: no client consent for any assessment purpose")
-    status = "draft_ready" if "draft" in artefacts else "transcribed"
-    log.info("session processed: %d artefacts, status %s", len(artefacts), status)
-    return ProcessResult(session_id, status, stages, artefacts)
+    finally:
+        runner.discard(session_id)
+    result = _result(ctx, session_id)
+    log.info("session processed: %d artefacts, status %s", len(result.artefacts), result.status)
+    return result
+
+
+def enqueue_recording(
+    ctx: PracticeContext,
+    actor: Actor,
+    *,
+    client_id: str,
+    audio_path: Path,
+    queue: JobQueue,
+    participants: Sequence[str] = (),
+    fmt: str = "soap",
+    framework: str = "cbt",
+    speakers: int | None = None,
+    max_audio_seconds: float,
+) -> ProcessResult:
+    """Check consent and input, seal the audio, then queue the transcription job; workers do
+    the rest. Returns at once with status ``queued``."""
+    options = _options(fmt, framework, speakers)
+    session_id, _audio, audio_id = _ingest(
+        ctx,
+        actor,
+        client_id=client_id,
+        audio_path=audio_path,
+        participants=participants,
+        options=options,
+        max_audio_seconds=max_audio_seconds,
+    )
+    del _audio
+    queue.submit(
+        StageJob(session_id=session_id, stage="transcribe", actor_id=actor.user_id, options=options)
+    )
+    facts = stage_leases.session_facts(ctx, session_id)
+    stages = {s: facts.stages[s] for s in ("record", *STAGES) if s in facts.stages}
+    return ProcessResult(session_id, "queued", stages, {"audio": audio_id})
