@@ -52,7 +52,8 @@ class FakeEmbedder:
                     out[i, _VOCAB.index(tok)] += 1.0
             out[i, -1] = 0.1
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return (out / norms).astype(np.float32)
+        result: NDArray[np.float32] = (out / norms).astype(np.float32)
+        return result
 
 
 def _protos(threshold: float = 0.8, margin: float = 0.05, **extra: Any) -> PrototypeSet:

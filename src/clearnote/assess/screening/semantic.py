@@ -75,6 +75,8 @@ class PrototypeSetSpec(_Spec):
     model: str
     threshold: float = Field(gt=0, le=1)
     margin: float = Field(ge=0, le=1)
+    top_k: int = Field(default=5, ge=1)
+    negative_top_k: int = Field(default=3, ge=1)
     min_words: int = Field(default=4, ge=1)
     concepts: tuple[ConceptSpec, ...] = Field(min_length=1)
     negatives: tuple[NegativeSpec, ...] = ()
@@ -89,6 +91,8 @@ class PrototypeSet:
     model: str
     threshold: float
     margin: float
+    top_k: int
+    negative_top_k: int
     min_words: int
     concepts: tuple[ConceptSpec, ...]
     negatives: tuple[NegativeSpec, ...]
@@ -119,6 +123,8 @@ class PrototypeSet:
             model=self.model,
             threshold=self.threshold if threshold is None else threshold,
             margin=self.margin if margin is None else margin,
+            top_k=self.top_k,
+            negative_top_k=self.negative_top_k,
             min_words=self.min_words,
             concepts=self.concepts,
             negatives=self.negatives,
@@ -156,6 +162,8 @@ def compile_prototypes(data: Mapping[str, Any], *, source: str = "prototypes") -
         model=spec.model,
         threshold=spec.threshold,
         margin=spec.margin,
+        top_k=spec.top_k,
+        negative_top_k=spec.negative_top_k,
         min_words=spec.min_words,
         concepts=spec.concepts,
         negatives=spec.negatives,
@@ -319,6 +327,25 @@ def _flagged_segments(report: ScreeningReport, domains: frozenset[Domain]) -> se
     }
 
 
+def _groups(index: Sequence[int]) -> list[NDArray[np.int64]]:
+    """Column numbers of each group, in group order."""
+    arr = np.asarray(index, dtype=np.int64)
+    return [np.flatnonzero(arr == g) for g in range(int(arr.max()) + 1)] if len(arr) else []
+
+
+def _group_scores(
+    sims: NDArray[np.float32], groups: Sequence[NDArray[np.int64]], k: int
+) -> NDArray[np.float32]:
+    """(rows, groups): the mean of each group's k highest cosines (all of them if fewer)."""
+    out = np.empty((sims.shape[0], len(groups)), dtype=np.float32)
+    for g, cols in enumerate(groups):
+        sub = sims[:, cols]
+        kk = min(k, sub.shape[1])
+        top = np.partition(sub, sub.shape[1] - kk, axis=1)[:, sub.shape[1] - kk :]
+        out[:, g] = top.mean(axis=1)
+    return out
+
+
 class SemanticScreener:
     """The semantic backend (a ``ScreeningBackend``): prototypes are embedded once, each
     transcript's candidate sentences in one batch."""
@@ -329,10 +356,10 @@ class SemanticScreener:
         self.rules = rules
         self._domains = frozenset(c.domain for c in prototypes.concepts)
         self._pos = embedder.embed(prototypes.positive_texts)
-        self._pos_index = np.asarray(prototypes.positive_index, dtype=np.int64)
+        self._pos_groups = _groups(prototypes.positive_index)
         neg_texts = prototypes.negative_texts
         self._neg = embedder.embed(neg_texts) if neg_texts else None
-        self._neg_index = np.asarray(prototypes.negative_index, dtype=np.int64)
+        self._neg_groups = _groups(prototypes.negative_index)
 
     @property
     def info(self) -> BackendInfo:
@@ -340,8 +367,8 @@ class SemanticScreener:
         return BackendInfo(
             name=BACKEND_NAME,
             version=(
-                f"{p.name}/{p.version}/{self.embedder.name}"
-                f"/threshold={p.threshold:.2f},margin={p.margin:.2f}"
+                f"{p.name}/{p.version}/{self.embedder.name}/threshold={p.threshold:.2f},"
+                f"margin={p.margin:.2f},top_k={p.top_k}/{p.negative_top_k}"
             ),
         )
 
@@ -378,27 +405,27 @@ class SemanticScreener:
 
     # -- scoring ---------------------------------------------------------------------------
     def match(self, vectors: NDArray[np.float32]) -> list[Match]:
-        """Best positive concept and best negative group per row of ``vectors``."""
+        """Best positive concept and best negative group per row of ``vectors``. A group's score
+        is the mean of its ``top_k`` highest cosines (``negative_top_k`` for negatives), so one
+        prototype with a similar shape but another meaning cannot decide alone."""
         if len(vectors) == 0:
             return []
-        pos_sim = vectors @ self._pos.T
-        best_pos = pos_sim.argmax(axis=1)
-        if self._neg is not None and len(self._neg):
-            neg_sim = vectors @ self._neg.T
-            best_neg = neg_sim.argmax(axis=1)
-            neg_vals = neg_sim[np.arange(len(vectors)), best_neg]
-            neg_groups = self._neg_index[best_neg]
-        else:
-            neg_vals = np.zeros(len(vectors), dtype=np.float32)
-            neg_groups = np.full(len(vectors), -1, dtype=np.int64)
+        pos = _group_scores(vectors @ self._pos.T, self._pos_groups, self.prototypes.top_k)
+        best_pos = pos.argmax(axis=1)
+        if self._neg is not None:
+            neg = _group_scores(
+                vectors @ self._neg.T, self._neg_groups, self.prototypes.negative_top_k
+            )
+            best_neg = neg.argmax(axis=1)
+        rows = range(len(vectors))
         return [
             Match(
-                concept=int(self._pos_index[best_pos[i]]),
-                positive=float(pos_sim[i, best_pos[i]]),
-                negative_group=int(neg_groups[i]),
-                negative=float(neg_vals[i]),
+                concept=int(best_pos[i]),
+                positive=float(pos[i, best_pos[i]]),
+                negative_group=int(best_neg[i]) if self._neg is not None else -1,
+                negative=float(neg[i, best_neg[i]]) if self._neg is not None else 0.0,
             )
-            for i in range(len(vectors))
+            for i in rows
         ]
 
     def decide(self, m: Match) -> bool:
