@@ -21,7 +21,7 @@ from clearnote.deid.service import Deidentifier, default_deidentifier
 from clearnote.deid.types import ENTITY_TYPES
 from clearnote.domain.transcript import AsrInfo, Segment, Speaker, Transcript, segment_id
 from tests.conftest import SHARED_EVAL
-from tests.deid.corpus import CLINICAL, PLANTED, parse
+from tests.deid.corpus import CLINICAL, HELD_OUT, PLANTED, parse
 
 
 def _by_unit(replacements: Sequence[Replacement]) -> dict[str, list[Replacement]]:
@@ -31,9 +31,11 @@ def _by_unit(replacements: Sequence[Replacement]) -> dict[str, list[Replacement]
     return out
 
 
-def recall(engine: Deidentifier) -> dict[str, tuple[int, int, int, int]]:
+def recall(
+    engine: Deidentifier, sentences: Sequence[str] = PLANTED
+) -> dict[str, tuple[int, int, int, int]]:
     """Per type: (planted, fully redacted, redacted with the right type, partly redacted)."""
-    parsed = [parse(s) for s in PLANTED]
+    parsed = [parse(s) for s in sentences]
     units = [(f"s{i:03d}", text) for i, (text, _) in enumerate(parsed)]
     _, replacements, _ = engine.redact_units(units)
     by_unit = _by_unit(replacements)
@@ -164,7 +166,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     engine = default_deidentifier()
     print(f"model load + checksum: {time.perf_counter() - started:.2f} s")
 
-    stats = recall(engine)
+    for title, sentences in (("planted (tuned on)", PLANTED), ("held out", HELD_OUT)):
+        print(f"\n-- {title}: {len(sentences)} sentences")
+        _table(recall(engine, sentences))
+    _rest(engine, args.no_primock)
+
+
+def _table(stats: dict[str, tuple[int, int, int, int]]) -> None:
     print(
         f"\n{'type':<13} {'planted':>7} {'redacted':>9} {'recall':>7} {'typed':>6} {'partial':>7}"
     )
@@ -176,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     n, red, typed, part = total
     print(f"{'all':<13} {n:>7} {red:>9} {red / n:>7.1%} {typed / n:>6.0%} {part:>7}")
 
+
+def _rest(engine: Deidentifier, no_primock: bool) -> None:
     touched, count, kinds = over_redaction(engine)
     print(
         f"\nclinical keep set: {touched}/{count} sentences changed "
@@ -187,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"\n50-minute transcript ({segments} segments, {words} words): {elapsed:.2f} s "
         f"({words / elapsed:.0f} words/s); {per_k:.1f} replacements per 1000 words"
     )
-    if not args.no_primock:
+    if not no_primock:
         print()
         primock(engine)
 

@@ -298,6 +298,48 @@ CLINICAL: Final[tuple[str, ...]] = (
     "The psychiatrist wants to see me in 4 weeks.",
 )
 
+# Written after the patterns were tuned on PLANTED and never tuned on: the honest recall figure.
+HELD_OUT: Final[tuple[str, ...]] = (
+    "Honestly [[NAME|Priya]] is the only one who checks on me.",
+    "I keep thinking about what [[NAME|Marcus Bell]] said at the funeral.",
+    "Our old house on [[LOCATION|Sheridan Road]] still has my stuff in the basement.",
+    "She moved back to [[LOCATION|Gary]] to be near her kids.",
+    "The anniversary is [[DATE|September 12]] and I dread it every year.",
+    "I relapsed right after [[DATE|New Year's Eve]].",
+    "My great-grandmother is [[AGE|98]] and sharper than me.",
+    "Caring for a [[AGE|ninety-six]]-year-old is wearing me down.",
+    "If I don't answer, try [[PHONE|(872) 555-0163]].",
+    "My new number is [[PHONE|331-555-0127]].",
+    "The probation office fax is [[FAX|(312) 555-0184]].",
+    "Please fax the release to [[FAX|847.555.0152]].",
+    "You can write to [[EMAIL|priya.s.1991@gmail.com]].",
+    "My school email is [[EMAIL|mbell22@students.oakton.edu]].",
+    "I had to give them my social, [[SSN|323-45-8812]].",
+    "The letter had my SSN [[SSN|611-20-4437]] on it in plain view.",
+    "My medical record number there is [[MRN|55102938]].",
+    "The MRN is [[MRN|H-0043317]] on the bracelet.",
+    "My insurance ID is [[HEALTH_PLAN|UHC88201145]].",
+    "My Medicaid number is [[HEALTH_PLAN|MC-4410-2291]].",
+    "My savings account is [[ACCOUNT|200184412]].",
+    "The card number was [[ACCOUNT|6011 0009 9013 9424]].",
+    "My license number is [[LICENSE|M320-5518-9021]].",
+    "The nursing board has my license, [[LICENSE|RN991203]].",
+    "My car's plate is [[VEHICLE|DFG 4410]].",
+    "The VIN on the lease is [[VEHICLE|3VWFE21C04M000001]].",
+    "The serial on my CPAP is [[DEVICE|CP77102938]].",
+    "My pacemaker's device ID is [[DEVICE|PMK-559102]].",
+    "My poems are up at [[URL|www.priyawrites.com]].",
+    "He shared [[URL|https://instagram.com/marcus.bell.art]] with everyone.",
+    "The alert said someone at [[IP|66.249.70.12]] logged in.",
+    "My router showed [[IP|192.168.0.23]] connecting at night.",
+    "The clinic enrolled my fingerprint, ID [[BIOMETRIC|FPR-77120]].",
+    "My voiceprint ID is [[BIOMETRIC|VX-30019]].",
+    "My DCFS case number is [[ID|2023-DC-118822]].",
+    "My badge number at the warehouse is [[ID|W55810227]].",
+    "I clean offices at [[ORGANIZATION|Riverside Medical Center]].",
+    "I got into [[ORGANIZATION|Loyola University]] but couldn't afford it.",
+)
+
 
 def parse(sentence: str) -> tuple[str, list[tuple[int, int, str]]]:
     """The plain sentence and its gold spans ``(start, end, type)``."""
