@@ -1,0 +1,1 @@
+"""Routes: thin shells that parse, call one service and render."""

@@ -1,0 +1,108 @@
+// Clearnote: a little plain JavaScript (no inline scripts; CSP script-src 'self').
+"use strict";
+(function () {
+  const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // Automatic logoff after inactivity (the server also expires idle sessions).
+  const idle = parseInt((document.querySelector('meta[name="idle-timeout"]') || {}).content || "0", 10);
+  if (idle > 0 && document.body.dataset.signedIn === "yes") {
+    let timer = null;
+    const reset = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const form = document.getElementById("logout-form");
+        const reason = document.getElementById("logout-reason");
+        if (form && reason) { reason.value = "idle"; form.submit(); }
+        else { window.location.assign("/login?reason=idle"); }
+      }, idle * 1000);
+    };
+    ["keydown", "mousedown", "touchstart", "scroll"].forEach((e) =>
+      window.addEventListener(e, reset, { passive: true }));
+    reset();
+  }
+
+  // Audio: fetched once (one audited read), played from a blob URL, never cached.
+  const player = document.getElementById("player");
+  let loading = null;
+  const loadAudio = () => {
+    if (!player) return Promise.reject(new Error("no player"));
+    if (player.src) return Promise.resolve();
+    if (!loading) {
+      loading = fetch(player.dataset.src, { credentials: "same-origin", cache: "no-store" })
+        .then((r) => { if (!r.ok) throw new Error("audio " + r.status); return r.blob(); })
+        .then((b) => { player.src = URL.createObjectURL(b); });
+    }
+    return loading;
+  };
+  const playFrom = (start) => {
+    loadAudio().then(() => {
+      const go = () => { player.currentTime = start; player.play().catch(() => {}); };
+      if (player.readyState >= 1) go(); else player.addEventListener("loadedmetadata", go, { once: true });
+    }).catch(() => {});
+  };
+  const loadButton = document.getElementById("load-audio");
+  if (loadButton) loadButton.addEventListener("click", () => loadAudio().catch(() => {}));
+
+  document.addEventListener("click", (ev) => {
+    const el = ev.target instanceof Element ? ev.target.closest("button.play, button.jump") : null;
+    if (!el) return;
+    if (el.classList.contains("jump")) {
+      const seg = document.getElementById("seg-" + el.dataset.seg);
+      if (seg) {
+        seg.scrollIntoView({ block: "center" });
+        seg.classList.add("current");
+        setTimeout(() => seg.classList.remove("current"), 2000);
+        const btn = seg.querySelector("button.play");
+        if (btn) btn.focus();
+        if (player) playFrom(parseFloat(seg.dataset.start || "0"));
+      }
+      return;
+    }
+    if (player) playFrom(parseFloat(el.dataset.start || "0"));
+  });
+
+  // Upload: the file is sent as the raw request body (no multipart temp files on the server).
+  const upload = document.getElementById("upload-form");
+  if (upload) {
+    upload.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const input = document.getElementById("recording");
+      const status = document.getElementById("upload-status");
+      const fmt = document.getElementById("fmt").value;
+      if (!input.files.length) return;
+      status.textContent = "Uploading…";
+      fetch("/api/clients/" + encodeURIComponent(upload.dataset.client) + "/recordings?fmt=" + encodeURIComponent(fmt), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/octet-stream" },
+        body: input.files[0],
+      })
+        .then((r) => r.json().then((j) => ({ ok: r.ok, j })))
+        .then(({ ok, j }) => {
+          if (!ok) { status.textContent = "Refused: " + ((j.error && j.error.message) || "error"); return; }
+          window.location.assign("/jobs/" + encodeURIComponent(j.id));
+        })
+        .catch(() => { status.textContent = "Upload failed."; });
+    });
+  }
+
+  // Job progress: poll until done, then open the review page.
+  const job = document.getElementById("job");
+  if (job) {
+    const bar = document.getElementById("job-progress");
+    const text = document.getElementById("job-status");
+    const poll = () => {
+      fetch("/api/jobs/" + encodeURIComponent(job.dataset.job), { credentials: "same-origin", cache: "no-store" })
+        .then((r) => r.json())
+        .then((j) => {
+          if (j.error && !j.status) { text.textContent = j.error.message; return; }
+          bar.value = j.progress;
+          text.textContent = j.status + (j.error ? ": " + j.error : "");
+          if (j.status === "done" && j.session_id) { window.location.assign("/sessions/" + encodeURIComponent(j.session_id)); return; }
+          if (j.status !== "failed") setTimeout(poll, 1000);
+        })
+        .catch(() => setTimeout(poll, 2000));
+    };
+    poll();
+  }
+})();

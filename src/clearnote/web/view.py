@@ -1,0 +1,106 @@
+"""Shape a review bundle into what the review template shows (no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clearnote.records.review import ReviewBundle
+
+
+def clock(seconds: float) -> str:
+    s = int(seconds)
+    return (
+        f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )
+
+
+def _segments(transcript: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not transcript:
+        return []
+    roles = {s["id"]: s.get("label") or s.get("role", "unknown") for s in transcript["speakers"]}
+    out = []
+    for seg in transcript["segments"]:
+        words = seg.get("words") or []
+        out.append(
+            {
+                "id": seg["id"],
+                "start": seg["start"],
+                "end": seg["end"],
+                "clock": clock(seg["start"]),
+                "speaker": roles.get(seg["speaker"], "unknown"),
+                "speaker_id": seg["speaker"],
+                "low": bool(seg.get("low_confidence")),
+                "words": [
+                    {"text": w["text"], "low": bool(w.get("low_confidence")), "p": w.get("p", 1)}
+                    for w in words
+                ]
+                if words
+                else [{"text": seg["text"], "low": False, "p": 1}],
+            }
+        )
+    return out
+
+
+def review_view(b: ReviewBundle) -> dict[str, Any]:
+    note = b.note
+    state = b.state
+    flags = b.flags
+    seg_start = {s["id"]: s["start"] for s in (b.transcript or {}).get("segments", [])}
+    verdicts = {
+        s["id"]: s for s in ((b.draft or {}).get("verification") or {}).get("statements", [])
+    }
+    flag_rows = []
+    for f in flags:
+        r = state.resolution(f.id) if state else None
+        flag_rows.append(
+            {
+                "flag": f,
+                "resolution": r,
+                "start": min((seg_start.get(s, 0.0) for s in f.segment_ids), default=None),
+            }
+        )
+    sections = []
+    if note is not None:
+        for sec in note.sections:
+            rows = []
+            for st in sec.statements:
+                edit = state.edit_of(st.id) if state else None
+                rows.append(
+                    {
+                        "st": st,
+                        "text": edit.text if edit else st.text,
+                        "origin": "clinician" if edit else st.origin,
+                        "removed": edit is not None and not edit.text,
+                        "verdict": verdicts.get(st.id, {}).get("verdict"),
+                        "evidence": [
+                            {"id": e, "clock": clock(seg_start[e]), "start": seg_start[e]}
+                            for e in st.evidence
+                            if e in seg_start
+                        ],
+                        "flags": [f for f in flags if f.statement_id == st.id],
+                    }
+                )
+            added = [a for a in (state.added if state else ()) if a.section_key == sec.key]
+            sections.append({"section": sec, "rows": rows, "added": added})
+    fields = []
+    if note is not None:
+        for c in note.clinician_fields:
+            fields.append({"field": c, "entry": state.field(c.key) if state else None})
+    open_count = sum(1 for r in flag_rows if r["resolution"] is None)
+    return {
+        "bundle": b,
+        "segments": _segments(b.transcript),
+        "sections": sections,
+        "flag_rows": flag_rows,
+        "open_flags": open_count,
+        "fields": fields,
+        "header": (state.header if state and state.header else b.suggested_header()),
+        "header_confirmed": bool(state and state.header and state.header.confirmed),
+        "blockers": b.blockers() if b.signed is None else (),
+        "screening": (b.screening or {}).get("domains", []),
+        "assessment": b.assessment,
+        "signed": b.signed,
+        "addenda": b.addenda,
+        "exports": b.exports,
+        "duration_clock": clock(float((b.transcript or {}).get("duration", 0))),
+    }
