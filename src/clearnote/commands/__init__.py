@@ -21,4 +21,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.audit",
     "clearnote.commands.process",
     "clearnote.commands.deidentify",
+    "clearnote.commands.serve",
 )
