@@ -1,5 +1,9 @@
-"""``clearnote process AUDIO --client CLIENT [-f soap] --json``: the whole pipeline for one
-session, under the client's consent and jurisdiction, stored encrypted in the practice."""
+"""``clearnote process AUDIO --client CLIENT [-f soap] [--async] --json``: the whole pipeline for
+one session, under the client's consent and jurisdiction, stored encrypted in the practice.
+
+With ``--async`` (needs ``CLEARNOTE_QUEUE_URL``) consent and the recording are checked and the
+audio sealed here, then the transcription job is queued for ``clearnote worker`` and the command
+prints ``{"session_id": ..., "status": "queued"}``; ``clearnote session show ID`` follows it."""
 
 from __future__ import annotations
 
@@ -43,6 +47,12 @@ from clearnote.transcription.service import Transcriber, build_transcriber
 @click.option(
     "--speakers", type=click.IntRange(1, 10), default=None, help="number of speakers when known"
 )
+@click.option(
+    "--async",
+    "run_async",
+    is_flag=True,
+    help="queue the stages for workers (CLEARNOTE_QUEUE_URL) and return at once",
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def process(
     audio: Path,
@@ -51,12 +61,16 @@ def process(
     framework: str,
     participants: tuple[str, ...],
     speakers: int | None,
+    run_async: bool,
     as_json: bool,
 ) -> None:
     """Record, transcribe, draft, screen and assess a session, as far as consent allows."""
     from clearnote.commands.transcribe import terminal_progress
 
     settings = load_settings()
+    if run_async:
+        _enqueue(audio, client_id, fmt, framework, participants, speakers, as_json)
+        return
     ctx, actor = open_for_cli(settings)
     try:
 
@@ -88,6 +102,45 @@ def process(
     click.echo(f"session {result.session_id}: {result.status}")
     for name, status in result.stages.items():
         click.echo(f"  {name:<11} {status}")
+
+
+def _enqueue(
+    audio: Path,
+    client_id: str,
+    fmt: str,
+    framework: str,
+    participants: tuple[str, ...],
+    speakers: int | None,
+    as_json: bool,
+) -> None:
+    from clearnote.errors import BadInputError
+    from clearnote.jobs.celery_queue import CeleryQueue, make_app
+    from clearnote.pipeline.process import enqueue_recording
+
+    settings = load_settings()
+    if settings.queue_url is None:
+        raise BadInputError("--async: set CLEARNOTE_QUEUE_URL (redis:// or amqp://) for workers")
+    queue = CeleryQueue(make_app(settings))
+    ctx, actor = open_for_cli(settings)
+    try:
+        result = enqueue_recording(
+            ctx,
+            actor,
+            client_id=client_id,
+            audio_path=audio,
+            queue=queue,
+            participants=participants,
+            fmt=fmt,
+            framework=framework,
+            speakers=speakers,
+            max_audio_seconds=settings.max_audio_seconds,
+        )
+    finally:
+        ctx.close()
+    if as_json:
+        click.echo(json.dumps({"session_id": result.session_id, "status": result.status}))
+        return
+    click.echo(f"session {result.session_id}: {result.status}")
 
 
 def register(cli: click.Group) -> None:

@@ -8,6 +8,9 @@ Celery workers on Redis or RabbitMQ, one queue for ASR and one for the text stag
 
 from __future__ import annotations
 
+import logging
+import queue
+import threading
 import uuid
 from typing import TYPE_CHECKING, Protocol
 
@@ -15,6 +18,8 @@ from clearnote.jobs.types import JobState, StageJob
 
 if TYPE_CHECKING:
     from clearnote.pipeline.stages import Outcome, StageRunner
+
+log = logging.getLogger(__name__)
 
 
 class JobQueue(Protocol):
@@ -55,3 +60,51 @@ class InProcessQueue:
 
     def status(self, job_id: str) -> JobState:
         return self._states.get(job_id, "unknown")
+
+
+class ThreadQueue:
+    """Runs submitted jobs (and the stages they lead to) one at a time in a background thread:
+    a long-running process (the web app) queues work and answers at once. Jobs do not survive the
+    process; a stage left running is taken over by the next run's sweep or a worker."""
+
+    def __init__(self, runner: StageRunner) -> None:
+        self.runner = runner
+        self._inner = InProcessQueue(runner)
+        self._jobs: queue.Queue[tuple[str, StageJob] | None] = queue.Queue()
+        self._states: dict[str, JobState] = {}
+        self._thread = threading.Thread(target=self._loop, name="clearnote-jobs", daemon=True)
+        self._thread.start()
+
+    def __repr__(self) -> str:
+        return f"ThreadQueue(pending={self._jobs.qsize()})"
+
+    def _loop(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job_id, job = item
+            self._states[job_id] = "running"
+            try:
+                self._inner.submit(job)
+            except Exception:  # the stage marked itself failed; keep serving the next job
+                log.exception("job %s (stage %s) failed", job_id, job.stage)
+                self._states[job_id] = "failed"
+            else:
+                self._states[job_id] = "done"
+            finally:
+                self._jobs.task_done()
+
+    def submit(self, job: StageJob) -> str:
+        job_id = str(uuid.uuid4())
+        self._states[job_id] = "queued"
+        self._jobs.put((job_id, job))
+        return job_id
+
+    def status(self, job_id: str) -> JobState:
+        return self._states.get(job_id, "unknown")
+
+    def join(self) -> None:
+        """Wait until every submitted job has run."""
+        self._jobs.join()
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
