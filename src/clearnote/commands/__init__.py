@@ -21,5 +21,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.audit",
     "clearnote.commands.process",
     "clearnote.commands.deidentify",
+    "clearnote.commands.worker",
     "clearnote.commands.serve",
 )
