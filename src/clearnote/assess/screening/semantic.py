@@ -207,42 +207,35 @@ def default_prototypes() -> PrototypeSet:
 Person = Literal["first", "second", "third", "none"]
 
 
-def _clause_subject(tokens: Sequence[str], rules: RuleSet) -> Person:
-    """The nearest subject-like word scanning back from the end of a clause."""
-    for i in range(len(tokens) - 1, -1, -1):
-        tok = tokens[i]
-        if tok in _FIRST or tok in rules.first_person:
-            # "my" is a determiner too: "my brother" is the brother
-            if tok == "my" and i + 1 < len(tokens) and tokens[i + 1] in rules.relations:
-                return "third"
-            return "first"
-        if tok in rules.third_person or tok in rules.media:
-            return "third"
-        base = tok[:-2] if tok.endswith("'s") else tok[:-1] if tok.endswith("s'") else tok
-        if base in rules.relations and (
-            base != tok or any(t in rules.determiners for t in tokens[max(0, i - 3) : i])
-        ):
-            return "third"
-    return "none"
+def _base(tok: str) -> str:
+    return tok[:-2] if tok.endswith("'s") else tok[:-1] if tok.endswith("s'") else tok
+
+
+def _third_party_word(tokens: Sequence[str], i: int, rules: RuleSet) -> bool:
+    tok = tokens[i]
+    if tok in rules.third_person or tok in rules.media:
+        return True
+    base = _base(tok)
+    return base in rules.relations and (
+        base != tok or any(t in rules.determiners for t in tokens[max(0, i - 3) : i])
+    )
 
 
 def person(sentence: Sentence, rules: RuleSet) -> Person:
-    """Whose state a sentence is about: ``first`` when any clause is about the speaker,
-    ``third`` when its clauses are about someone else or a film/book/news item, ``second`` when
-    it only addresses another person ("you ..."), else ``none`` (impersonal: "life isn't worth
-    living")."""
-    text = sentence.masked
-    bounds = [0, *sentence.clause_starts, len(text)]
-    kinds: set[Person] = set()
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        tokens = _TOKEN.findall(text[a:b])
-        if tokens:
-            kinds.add(_clause_subject(tokens, rules))
-    if "first" in kinds:
-        return "first"
-    if "third" in kinds:
+    """Whose state a sentence may be about: ``first`` when the speaker appears in it at all (I,
+    me, my...; "my" before a relation word is that person), else ``third`` when someone else or a
+    film/book/news item does, ``second`` when it only addresses another person ("you ..."), else
+    ``none`` (impersonal: "life isn't worth living"). Mixed sentences ("my friend told me she
+    wants to die") count as first person: the model and its third-party negatives judge them."""
+    tokens = _TOKEN.findall(sentence.masked)
+    for i, tok in enumerate(tokens):
+        if tok in _FIRST or tok in rules.first_person:
+            if tok == "my" and any(_base(t) in rules.relations for t in tokens[i + 1 : i + 3]):
+                continue  # "my brother", "my best friend's"
+            return "first"
+    if any(_third_party_word(tokens, i, rules) for i in range(len(tokens))):
         return "third"
-    if _SECOND & set(_TOKEN.findall(text)):
+    if _SECOND & set(tokens):
         return "second"
     return "none"
 
