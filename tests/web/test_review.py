@@ -1,0 +1,166 @@
+"""The review page end to end in-process: flags resolved, fields, header, sign with
+re-authentication, the note locked, addenda, the AI-draft diff, audio and exports audited."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from clearnote.records import audit_log
+from tests.web.conftest import CLIENT_NAME, FULL, PASSWORD, Web, add_client, process
+
+pytestmark = pytest.mark.slow  # each test processes the sample recording (about 3 s)
+
+
+@pytest.fixture
+def session(signed_in: Web) -> str:
+    cid = add_client(signed_in, *FULL)
+    return process(signed_in, cid)
+
+
+def review(w: Web, sid: str) -> dict[str, Any]:
+    r = w.api("GET", f"/api/sessions/{sid}/review")
+    assert r.status_code == 200, r.text
+    doc: dict[str, Any] = r.json()
+    return doc
+
+
+def actions(w: Web, prefix: str) -> list[str]:
+    with w.ctx.tx() as db:
+        return [e.action for e in audit_log.list_entries(db, action_prefix=prefix)]
+
+
+def complete(w: Web, sid: str) -> None:
+    """Resolve every flag (accept, edit, dismiss in turn), fill the fields, confirm the header."""
+    doc = review(w, sid)
+    for i, f in enumerate(doc["flags"]):
+        data = [
+            {"action": "accept"},
+            {"action": "edit", "text": "Clinician wording for this point."},
+            {"action": "dismiss", "reason": "discussed and not clinically relevant"},
+        ][i % 3]
+        r = w.post(f"/sessions/{sid}/flags/{f['id']}", data)
+        assert r.status_code == 303, r.text
+    page = w.http.get(f"/sessions/{sid}").text
+    keys = sorted(set(re.findall(r'action="/sessions/[^/]+/fields/([^"]+)"', page)))
+    for n, key in enumerate(keys):
+        data = {"value": "calm, good eye contact"} if n == 0 else {"blank_reason": "telehealth"}
+        assert w.post(f"/sessions/{sid}/fields/{key}", data).status_code == 303
+    r = w.post(
+        f"/sessions/{sid}/header",
+        {
+            "session_date": "2026-07-02",
+            "duration_minutes": "45",
+            "modality": "telehealth_video",
+            "participants": "clinician,client",
+            "cpt_code": "90834",
+            "confirmed": "yes",
+        },
+    )
+    assert r.status_code == 303, r.text
+
+
+def test_review_page_shows_transcript_note_and_flags(signed_in: Web, session: str) -> None:
+    r = signed_in.http.get(f"/sessions/{session}")
+    assert r.status_code == 200
+    html = r.text
+    assert 'class="lowconf"' in html  # the unsure word is marked
+    assert 'data-seg="seg-' in html  # evidence buttons jump to segments
+    assert "AI-drafted until signed" in html
+    assert re.search(r'id="sign-button" disabled', html)
+    doc = review(signed_in, session)
+    kinds = {f["kind"] for f in doc["flags"]}
+    assert "risk_screening" in kinds and "low_confidence" in kinds
+    assert any("not resolved" in b for b in doc["blockers"])
+
+
+def test_dismissal_needs_a_reason_and_unknown_flags_are_refused(
+    signed_in: Web, session: str
+) -> None:
+    flag = review(signed_in, session)["flags"][0]["id"]
+    r = signed_in.api("POST", f"/api/sessions/{session}/flags/{flag}", json={"action": "dismiss"})
+    assert r.status_code == 400 and "reason" in r.json()["error"]["message"]
+    r = signed_in.api("POST", f"/api/sessions/{session}/flags/vf-999", json={"action": "accept"})
+    assert r.status_code == 400
+    r = signed_in.api("POST", f"/api/sessions/{session}/flags/{flag}", json={"action": "accept"})
+    assert r.status_code == 200 and r.json()["flags"][0]["resolved"] is True
+
+
+def test_sign_is_refused_until_everything_is_resolved(signed_in: Web, session: str) -> None:
+    r = signed_in.post(f"/sessions/{session}/sign", {"password": PASSWORD})
+    assert r.status_code == 400 and "not resolved" in r.text
+    assert review(signed_in, session)["signed"] is False
+
+
+def test_sign_locks_the_note_then_addenda_diff_and_exports(signed_in: Web, session: str) -> None:
+    w = signed_in
+    complete(w, session)
+    assert review(w, session)["blockers"] == []
+    assert 'id="sign-button" disabled' not in w.http.get(f"/sessions/{session}").text
+
+    r = w.post(f"/sessions/{session}/sign", {"password": "not the password at all"})
+    assert r.status_code == 401 and review(w, session)["signed"] is False
+    r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD})
+    assert r.status_code == 303, r.text
+    assert "auth.reauth" in actions(w, "auth.reauth") and "note.sign" in actions(w, "note.sign")
+    doc = review(w, session)
+    assert doc["signed"] is True and doc["status"] == "signed"
+
+    # locked: review changes are refused; an addendum is the way to correct
+    flag = doc["flags"][0]["id"]
+    r = w.api("POST", f"/api/sessions/{session}/flags/{flag}", json={"action": "accept"})
+    assert r.status_code == 400 and "addendum" in r.json()["error"]["message"]
+    assert (
+        w.post(
+            f"/sessions/{session}/addenda", {"text": "Late entry: follow-up call booked."}
+        ).status_code
+        == 303
+    )
+
+    page = w.http.get(f"/sessions/{session}").text
+    assert "Signed note (locked)" in page and "Late entry: follow-up call booked." in page
+    share = re.search(r'id="edit-share">(\d+)%', page)
+    assert share is not None and 0 < int(share.group(1)) < 100
+    assert "<ins>" in page  # the clinician's words are marked in the diff
+
+    md = w.post(f"/sessions/{session}/export/markdown")
+    assert md.status_code == 200 and md.headers["cache-control"] == "no-store"
+    text = md.text
+    assert "90834" in text and "45 minutes" in text and "Telehealth (video)" in text
+    assert "Addendum" in text and CLIENT_NAME not in text
+    fhir = w.post(f"/sessions/{session}/export/fhir")
+    resource = json.loads(fhir.text)
+    assert resource["resourceType"] == "DocumentReference" and resource["docStatus"] == "amended"
+    pdf = w.post(f"/sessions/{session}/export/pdf")
+    assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    assert actions(w, "artefact.export").count("artefact.export") == 3
+    sessions = w.api("GET", "/api/sessions").json()
+    kinds = [a["kind"] for a in sessions[0]["artefacts"] if a["erased_at"] is None]
+    assert kinds.count("export") == 3 and kinds.count("signed_note") == 2
+
+
+def test_export_before_signing_is_refused(signed_in: Web, session: str) -> None:
+    r = signed_in.post(f"/sessions/{session}/export/markdown")
+    assert r.status_code == 403
+
+
+def test_audio_is_served_uncached_and_audited(signed_in: Web, session: str) -> None:
+    before = actions(signed_in, "artefact.read").count("artefact.read")
+    r = signed_in.http.get(f"/sessions/{session}/audio")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("audio/")
+    assert r.headers["cache-control"] == "no-store" and r.content[:4] == b"OggS"
+    assert actions(signed_in, "artefact.read").count("artefact.read") > before
+
+
+def test_review_state_is_sealed_and_superseded_copies_erased(signed_in: Web, session: str) -> None:
+    flags = review(signed_in, session)["flags"]
+    for f in flags[:2]:
+        signed_in.post(f"/sessions/{session}/flags/{f['id']}", {"action": "accept"})
+    arts = signed_in.api("GET", "/api/sessions").json()[0]["artefacts"]
+    states = [a for a in arts if a["media_type"] == "application/vnd.clearnote.review+json"]
+    assert len(states) == 2 and sum(a["erased_at"] is None for a in states) == 1
+    blobs = (signed_in.settings.home / "blobs").rglob("*")
+    assert all(b"discussed" not in p.read_bytes() for p in blobs if p.is_file())
