@@ -166,7 +166,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, _exc: CsrfRejected) -> Response:
-        return _error(request, 403, "missing or wrong CSRF token; reload the page", code="csrf")
+        return _error(request, 403, "missing or wrong CSRF token; reload the page", reason="csrf")
 
     @app.exception_handler(ClearnoteError)
     async def clearnote_error(request: Request, exc: ClearnoteError) -> Response:
