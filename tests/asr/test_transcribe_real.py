@@ -154,3 +154,23 @@ def test_enrolled_clinician_voice_decides_the_roles(tiny: Transcriber, tmp_path:
     first_client = next(s for s in t.segments if s.start >= turns[1]["start"] - 0.5)
     assert t.role_of(first_client.speaker) == "clinician"
     assert t.role_of(t.segments[0].speaker) == "client"
+
+
+def test_vad_in_blocks_matches_one_pass(tiny: Transcriber, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faster_whisper.vad import get_speech_timestamps
+
+    from clearnote.asr import faster_whisper_engine as fwe
+    from clearnote.audio import load_audio
+
+    audio = load_audio(eval_file("speech-synth/dialogue_espeak_16k.wav"), max_seconds=600).samples
+    whole = [(s["start"] / 16000, s["end"] / 16000) for s in get_speech_timestamps(audio, fwe._VAD)]
+    monkeypatch.setattr(fwe, "_VAD_BLOCK", 20 * 16000)  # five blocks instead of one
+    blocked = tiny.engine.speech_regions(audio)
+
+    def covered(regions: list[tuple[float, float]], by: tuple[tuple[float, float], ...]) -> float:
+        total = sum(e - s for s, e in regions)
+        inter = sum(max(0.0, min(e, e2) - max(s, s2)) for s, e in regions for s2, e2 in by)
+        return inter / total
+
+    assert covered(whole, blocked) >= 0.97
+    assert len(blocked) <= len(whole) + 5

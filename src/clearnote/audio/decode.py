@@ -43,6 +43,7 @@ _ACCEPTED_FORMATS = frozenset(
     }
 )
 SUPPORTED = "wav, mp3, m4a/mp4, ogg, webm/opus, flac"
+_BLOCK = 60 * SAMPLE_RATE  # samples per block when the length is not declared
 
 
 @dataclass(frozen=True)
@@ -131,26 +132,34 @@ def _decode_stream(
     max_seconds: float,
     declared: float | None,
 ) -> np.ndarray:
+    """Resample into blocks: one exact block when the container declares its length (no copy),
+    else one-minute blocks joined once at the end (peak twice the audio, never more)."""
     limit = int(max_seconds * SAMPLE_RATE)
-    capacity = int((declared or 60.0) * SAMPLE_RATE * 1.02) + SAMPLE_RATE
-    buffer = np.empty(min(capacity, limit + SAMPLE_RATE), dtype=np.float32)
-    filled = 0
+    first = int((declared or 0.0) * SAMPLE_RATE * 1.01) + SAMPLE_RATE if declared else 0
+    blocks: list[np.ndarray] = []
+    block = np.empty(min(first or _BLOCK, limit + 1), dtype=np.float32)
+    used = 0
+    total = 0
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
 
     def append(chunk: np.ndarray) -> None:
-        nonlocal buffer, filled
-        end = filled + chunk.shape[0]
-        if end > limit:
+        nonlocal block, used, total
+        if total + chunk.shape[0] > limit:
             raise AudioError(
                 f"{label}: recording is over the limit of {max_seconds / 60:.1f} min "
                 "(setting CLEARNOTE_MAX_AUDIO_SECONDS)"
             )
-        if end > buffer.shape[0]:
-            grown = np.empty(max(end, int(buffer.shape[0] * 1.5)), dtype=np.float32)
-            grown[:filled] = buffer[:filled]
-            buffer = grown
-        buffer[filled:end] = chunk
-        filled = end
+        while chunk.shape[0]:
+            room = block.shape[0] - used
+            if room == 0:
+                blocks.append(block)
+                block = np.empty(_BLOCK, dtype=np.float32)
+                used, room = 0, _BLOCK
+            take = min(room, chunk.shape[0])
+            block[used : used + take] = chunk[:take]
+            used += take
+            total += take
+            chunk = chunk[take:]
 
     try:
         for frame in container.decode(stream):
@@ -160,17 +169,17 @@ def _decode_stream(
         for out in resampler.resample(None):
             append(out.to_ndarray().reshape(-1))
     except av.error.FFmpegError as exc:
-        if filled == 0:
+        if total == 0:
             raise AudioError(f"{label}: audio data is corrupt and cannot be decoded") from None
         # a damaged tail: keep what decoded and say so, without the content
         log.warning(
             "%s: decoding stopped early (%s); kept %.1f s",
             label,
             type(exc).__name__,
-            filled / SAMPLE_RATE,
+            total / SAMPLE_RATE,
         )
-    if filled == 0:
+    if total == 0:
         raise AudioError(f"{label}: contains no decodable audio")
-    return (
-        buffer[:filled].copy() if buffer.shape[0] - filled > SAMPLE_RATE * 60 else buffer[:filled]
-    )
+    if not blocks:
+        return block[:used] if block.shape[0] - used <= _BLOCK else block[:used].copy()
+    return np.concatenate([*blocks, block[:used]])

@@ -14,7 +14,7 @@ from clearnote.diarize.encoder import (
     AUDIO_NORM_DBFS,
     PARTIAL_FRAMES,
     VoiceEncoder,
-    normalize_volume,
+    volume_gain,
 )
 from clearnote.diarize.mel import HOP, SAMPLE_RATE, mel_spectrogram
 from clearnote.diarize.vote import smooth_words, vote_words
@@ -70,7 +70,7 @@ def _clean_regions(
 
 
 def iter_windows(
-    audio: FloatArray, regions: Sequence[tuple[float, float]]
+    audio: FloatArray, regions: Sequence[tuple[float, float]], gain: float = 1.0
 ) -> Iterator[tuple[FloatArray, float, float]]:
     """1.6 s mel windows every 0.5 s inside each region, the last flush with the region's end.
 
@@ -82,7 +82,8 @@ def iter_windows(
         if re_ - rs < MIN_REGION_S:
             continue
         a, b = int(round(rs * SAMPLE_RATE)), int(round(re_ * SAMPLE_RATE))
-        mel = mel_spectrogram(audio[a:b])
+        piece = audio[a:b] if gain == 1.0 else audio[a:b] * np.float32(gain)
+        mel = mel_spectrogram(piece)
         n = len(mel)
         if n <= PARTIAL_FRAMES:
             yield np.resize(mel, (PARTIAL_FRAMES, mel.shape[1])), rs, re_
@@ -119,14 +120,18 @@ class Embedded:
 
 
 def embed_windows(
-    encoder: VoiceEncoder, audio: FloatArray, regions: Sequence[tuple[float, float]]
+    encoder: VoiceEncoder,
+    audio: FloatArray,
+    regions: Sequence[tuple[float, float]],
+    gain: float = 1.0,
 ) -> Embedded:
-    """Embed every window, BATCH windows at a time (a 90-minute session never holds all mels)."""
+    """Embed every window, BATCH windows at a time (a 90-minute session never holds all mels,
+    nor a scaled copy of the audio: ``gain`` is applied one speech region at a time)."""
     chunks: list[FloatArray] = []
     starts: list[float] = []
     ends: list[float] = []
     batch: list[FloatArray] = []
-    for mel, s, e in iter_windows(audio, regions):
+    for mel, s, e in iter_windows(audio, regions, gain):
         batch.append(mel)
         starts.append(s)
         ends.append(e)
@@ -183,11 +188,11 @@ class Diarizer:
                 1 if words else 0,
                 np.zeros((1 if words else 0, EMBED_DIM), dtype=np.float32),
             )
-        wav = self._normalise(wav, regions)
-        windows = embed_windows(self.encoder, wav, regions)
+        gain = self._speech_gain(wav, regions)
+        windows = embed_windows(self.encoder, wav, regions, gain)
         if len(windows.embeddings) == 0:  # only very short speech: give it one window anyway
             longer = [(s, max(e, s + MIN_REGION_S)) for s, e in regions]
-            windows = embed_windows(self.encoder, wav, longer)
+            windows = embed_windows(self.encoder, wav, longer, gain)
         embeddings = windows.embeddings
         if num_speakers is None:
             k = estimate_speakers(embeddings, self.max_speakers)
@@ -210,14 +215,13 @@ class Diarizer:
         return l2_normalise(self.encoder.embed_utterance(wav))
 
     @staticmethod
-    def _normalise(wav: FloatArray, regions: Sequence[tuple[float, float]]) -> FloatArray:
-        """Scale the whole file so its speech sits at Resemblyzer's -30 dBFS (raise only)."""
-        parts = [wav[int(s * SAMPLE_RATE) : int(e * SAMPLE_RATE)] for s, e in regions]
-        speech = np.concatenate(parts) if parts else wav
-        if speech.size == 0:
-            return wav
-        scaled = normalize_volume(speech, AUDIO_NORM_DBFS)
-        if scaled is speech:
-            return wav
-        gain = float(np.max(np.abs(scaled))) / max(float(np.max(np.abs(speech))), 1e-12)
-        return (wav * np.float32(gain)).astype(np.float32)
+    def _speech_gain(wav: FloatArray, regions: Sequence[tuple[float, float]]) -> float:
+        """The factor that puts the speech at Resemblyzer's -30 dBFS (raise only), measured
+        region by region so no copy of the whole recording is made."""
+        total = 0.0
+        count = 0
+        for s, e in regions:
+            part = wav[int(s * SAMPLE_RATE) : int(e * SAMPLE_RATE)].astype(np.float64)
+            total += float(np.dot(part, part))
+            count += part.size
+        return volume_gain(total, count, AUDIO_NORM_DBFS)

@@ -60,17 +60,25 @@ def verify_sha256(path: Path, expected: str = WEIGHTS_SHA256) -> None:
         )
 
 
+def volume_gain(sum_squares: float, count: int, target_dbfs: float = AUDIO_NORM_DBFS) -> float:
+    """The factor that raises audio with this energy to ``target_dbfs`` RMS (1.0: never lowers),
+    from a sum of squared samples, so long audio needs no scaled copy to measure."""
+    if count <= 0 or sum_squares <= 0.0:
+        return 1.0
+    rms = float(np.sqrt(sum_squares / count))  # full scale = 1.0, the same dBFS as int16
+    change = target_dbfs - 20.0 * np.log10(rms)
+    return float(10 ** (change / 20.0)) if change > 0 else 1.0
+
+
 def normalize_volume(wav: FloatArray, target_dbfs: float = AUDIO_NORM_DBFS) -> FloatArray:
     """Raise quiet audio to ``target_dbfs`` RMS (never lowers it), as Resemblyzer does."""
     if wav.size == 0:
         return wav
-    rms = float(np.sqrt(np.mean((wav.astype(np.float64) * _INT16_MAX) ** 2)))
-    if rms <= 0.0:
+    x = wav.astype(np.float64)
+    gain = volume_gain(float(np.dot(x, x)), int(wav.size), target_dbfs)
+    if gain == 1.0:
         return wav
-    change = target_dbfs - 20.0 * np.log10(rms / _INT16_MAX)
-    if change <= 0:
-        return wav
-    return (wav * np.float32(10 ** (change / 20.0))).astype(np.float32)
+    return (wav * np.float32(gain)).astype(np.float32)
 
 
 class VoiceEncoder:
