@@ -22,5 +22,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.process",
     "clearnote.commands.deidentify",
     "clearnote.commands.worker",
+    "clearnote.commands.backup",
     "clearnote.commands.serve",
 )
