@@ -13,6 +13,7 @@ import click
 
 from clearnote.commands import COMMAND_MODULES
 from clearnote.errors import ClearnoteError
+from clearnote.logs import configure
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +28,7 @@ for _module in COMMAND_MODULES:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes with one line on stderr and no traceback."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure(logging.WARNING)
     try:
         cli.main(args=argv, prog_name="clearnote", standalone_mode=False)
     except ClearnoteError as exc:

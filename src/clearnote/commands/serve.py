@@ -43,6 +43,9 @@ def serve(host: str, port: int, cert: Path | None, key: Path | None) -> None:
         ssl_certfile=str(cert) if cert else None,
         ssl_keyfile=str(key) if key else None,
         server_header=False,
+        # no logging config of uvicorn's own: its loggers propagate to the root handlers, which
+        # carry the no-content filter (a traceback could quote a request's text)
+        log_config=None,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from clearnote.errors import BadInputError, ClearnoteError, PolicyError
+from clearnote.logs import describe
 from clearnote.pipeline.analysis import Engines
 from clearnote.pipeline.process import process_recording
 from clearnote.records.context import Actor, PracticeContext
@@ -131,7 +132,7 @@ class JobRunner:
             log.warning("job %s failed: %s", job_id, type(exc).__name__)
             self._set(job_id, status="failed", error="processing failed (internal error)")
         except Exception as exc:  # a worker thread must record every failure
-            log.exception("job %s crashed: %s", job_id, type(exc).__name__)
+            log.error("job %s crashed: %s", job_id, describe(exc))
             self._set(job_id, status="failed", error="processing failed (internal error)")
         finally:
             os.close(fd)
