@@ -13,7 +13,7 @@ import pytest
 from numpy.typing import NDArray
 
 from clearnote.assess.screening import RuleScreener, default_rules, screen_with
-from clearnote.assess.screening.backends import BACKEND_CHOICES, build_backends
+from clearnote.assess.screening.backends import BACKEND_CHOICES, DEFAULT_BACKEND, build_backends
 from clearnote.assess.screening.semantic import (
     PrototypesError,
     PrototypeSet,
@@ -26,7 +26,7 @@ from clearnote.assess.screening.semantic import (
 from clearnote.assess.screening.text import analyse
 from clearnote.cli import main
 from clearnote.domain.screening import LEVELS, ScreeningReport
-from clearnote.errors import BadInputError
+from clearnote.errors import BadInputError, ModelError
 from clearnote.transcripts.importer import parse_turns
 
 # The fake model "understands" a few made-up words, one axis each, so the tests control the
@@ -300,9 +300,32 @@ def test_load_prototypes_errors(tmp_path: Path) -> None:
 
 def test_backend_choices() -> None:
     assert BACKEND_CHOICES == ("rules", "rules+semantic")
+    assert DEFAULT_BACKEND == "rules+semantic"
     assert build_backends("rules", default_rules()) == ()
     with pytest.raises(BadInputError, match="--backend"):
         build_backends("llm", default_rules())
+
+
+def test_missing_model_falls_back_only_for_the_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import clearnote.assess.screening.semantic as semantic_module
+
+    def missing(rules: object) -> SemanticScreener:
+        raise ModelError("embedding model package is not installed")
+
+    monkeypatch.setattr(semantic_module, "default_semantic", missing)
+    assert build_backends("rules+semantic", default_rules(), fallback=True) == ()
+    with pytest.raises(ModelError):
+        build_backends("rules+semantic", default_rules())
+    src = tmp_path / "s.txt"
+    src.write_text("Client: I want to kill myself.\n")
+    out = tmp_path / "o.json"
+    assert main(["screen", str(src), "-o", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert [b["name"] for b in doc["backends"]] == ["rules"]
+    assert doc["domains"][0]["status"] == "flagged"
+    assert main(["screen", str(src), "-o", str(out), "--backend", "rules+semantic"]) != 0
 
 
 def test_cli_unknown_backend_is_exit_2(tmp_path: Path) -> None:
@@ -378,10 +401,14 @@ def test_cli_rules_plus_semantic(tmp_path: Path) -> None:
         "Therapist: How has the week been?\n"
         "Client: Lately I've been hoping I just won't wake up some morning.\n"
     )
-    out = tmp_path / "s.json"
-    assert main(["screen", str(src), "-o", str(out), "--backend", "rules+semantic"]) == 0
-    doc = json.loads(out.read_text())
-    suicide = doc["domains"][0]
-    assert suicide["status"] == "flagged"
-    assert suicide["flags"][0]["rule"].startswith("semantic:")
-    assert [b["name"] for b in doc["backends"]] == ["rules", "semantic"]
+    for extra in (["--backend", "rules+semantic"], []):  # explicit, and the default
+        out = tmp_path / "s.json"
+        assert main(["screen", str(src), "-o", str(out), *extra]) == 0
+        doc = json.loads(out.read_text())
+        suicide = doc["domains"][0]
+        assert suicide["status"] == "flagged"
+        assert suicide["flags"][0]["rule"].startswith("semantic:")
+        assert [b["name"] for b in doc["backends"]] == ["rules", "semantic"]
+    out = tmp_path / "rules.json"
+    assert main(["screen", str(src), "-o", str(out), "--backend", "rules"]) == 0
+    assert json.loads(out.read_text())["domains"][0]["status"] == "not_discussed"

@@ -20,10 +20,11 @@ from clearnote.transcripts.document import load_transcript, transcript_from_obj,
 Screen = Callable[[Transcript], ScreeningReport]
 
 
-def _screener(rules: Path | None, backend: str = DEFAULT_BACKEND) -> Screen:
-    """The rule floor plus the chosen extra backends, loaded once for the whole run."""
+def _screener(rules: Path | None, backend: str | None = None) -> Screen:
+    """The rule floor plus the chosen extra backends (the default backend falls back to the rules
+    when its model is not installed), loaded once for the whole run."""
     floor = RuleScreener(load_rules(rules) if rules is not None else default_rules())
-    extra = build_backends(backend, floor.rules)
+    extra = build_backends(backend or DEFAULT_BACKEND, floor.rules, fallback=backend is None)
     return lambda transcript: screen_with(floor, transcript, extra)
 
 
@@ -92,12 +93,16 @@ def _batch(screener: Screen, source: Path, out: TextIO) -> int:
 @click.option(
     "--backend",
     type=click.Choice(BACKEND_CHOICES),
-    default=DEFAULT_BACKEND,
-    show_default=True,
-    help="rules alone, or rules plus the sentence-embedding backend (adds flags, never removes)",
+    default=None,
+    help=f"rules alone, or rules plus the sentence-embedding backend (adds flags, never "
+    f"removes); default {DEFAULT_BACKEND}, falling back to rules without the model",
 )
 def screen(
-    transcript: Path | None, batch: Path | None, output: Path, rules: Path | None, backend: str
+    transcript: Path | None,
+    batch: Path | None,
+    output: Path,
+    rules: Path | None,
+    backend: str | None,
 ) -> None:
     """Risk screening (AI-generated decision support for the clinician): suicide, self-harm,
     harm to others, child abuse, elder/dependent-adult abuse, intimate-partner violence and

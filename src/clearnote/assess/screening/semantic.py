@@ -482,8 +482,21 @@ __all__ = [
 ]
 
 
-def default_semantic(rules: RuleSet) -> SemanticScreener:
-    """The shipped prototypes with the bundled MiniLM model (ModelError when not installed)."""
+@lru_cache(maxsize=1)
+def _shared_semantic() -> SemanticScreener:
+    from clearnote.assess.screening.loader import default_rules
     from clearnote.embed.minilm import MiniLmEmbedder
 
-    return SemanticScreener(MiniLmEmbedder(), default_prototypes(), rules)
+    return SemanticScreener(MiniLmEmbedder(), default_prototypes(), default_rules())
+
+
+def default_semantic(rules: RuleSet) -> SemanticScreener:
+    """The shipped prototypes with the bundled MiniLM model, loaded and embedded once per process
+    (ModelError when the model package is not installed)."""
+    shared = _shared_semantic()
+    if rules is shared.rules:
+        return shared
+    clone = object.__new__(SemanticScreener)
+    clone.__dict__.update(shared.__dict__)
+    clone.rules = rules
+    return clone
