@@ -9,7 +9,9 @@ transcript), checks consent again when it runs, and writes its one artefact:
 artefact exists is done and is not run again; a stage another live worker holds is left to it; a
 stage whose worker died (its heartbeat older than the lease) is taken over with the next attempt.
 While a stage runs, a heartbeat thread renews the lease; before storing, the runner checks it
-still holds it, so two workers never both store a stage.
+still holds it, so two workers never both store a stage. An error marks the stage failed; a
+process that is stopped or killed mid-stage leaves its lease to lapse, and the stage is taken
+over (up to ``job_max_attempts``).
 """
 
 from __future__ import annotations
@@ -219,7 +221,7 @@ class StageRunner:
             marker = f"refused: {exc}"[:300]
         except BadInputError as exc:
             marker = f"failed: {exc}"[:300]
-        except BaseException as exc:
+        except Exception as exc:  # a bug or a broken install: recorded, not retried
             stage_leases.finish(
                 ctx,
                 job.session_id,
