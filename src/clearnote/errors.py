@@ -49,7 +49,10 @@ class PolicyError(ClearnoteError):
 
 
 class IntegrityError(ClearnoteError):
-    """Stored ciphertext, a wrapped key or the audit chain failed its integrity check (fail closed)."""
+    """Stored ciphertext, a wrapped key or the audit chain failed its integrity check.
+
+    Fails closed: nothing is returned from data that does not verify.
+    """
 
 
 class ModelError(ClearnoteError):

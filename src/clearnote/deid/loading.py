@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from clearnote.domain.note import NOTE_SCHEMA, Note
 from clearnote.domain.transcript import TRANSCRIPT_SCHEMA, Transcript
 from clearnote.errors import BadInputError, TranscriptFormatError
+from clearnote.files import read_user_text
 from clearnote.transcripts.document import transcript_from_obj
 from clearnote.transcripts.importer import parse_turns
 
@@ -19,16 +20,7 @@ InputKind = Literal["auto", "transcript", "note", "text"]
 
 
 def _read(path: Path) -> str:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BadInputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise BadInputError(f"{path}: is a folder, expected a file") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot be read ({exc.strerror})") from None
+    raw = read_user_text(path)
     if not raw.strip():
         raise BadInputError(f"{path}: the file is empty")
     return raw

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from clearnote.errors import BadInputError
+from clearnote.files import read_user_text
 from clearnote.notes.formats import BUILTIN_FORMATS, CONTENT_KINDS, RISK_DOMAINS, NoteFormat
 
 
@@ -101,16 +102,7 @@ def format_from_obj(obj: Any, *, source: str, default_name: str = "custom") -> N
 
 def load_template(path: Path) -> NoteFormat:
     """Read a YAML or TOML template file into a ``NoteFormat``."""
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise TemplateError(f"{path}: template file not found") from None
-    except IsADirectoryError:
-        raise TemplateError(f"{path}: is a directory, expected a template file") from None
-    except UnicodeDecodeError:
-        raise TemplateError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from None
+    raw = read_user_text(path, error=TemplateError, what="template file")
     slug = re.sub(r"[^a-z0-9_\-]+", "-", path.stem.lower()).strip("-") or "custom"
     if not slug[0].isalpha():
         slug = f"t-{slug}"

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from clearnote.domain.transcript import TRANSCRIPT_SCHEMA, Transcript
 from clearnote.errors import BadInputError, TranscriptFormatError
+from clearnote.files import read_user_text
 from clearnote.transcripts.importer import parse_turns
 
 
@@ -26,24 +27,13 @@ def transcript_from_obj(obj: Any, *, source: str) -> Transcript:
     try:
         return Transcript.model_validate(obj)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        # pydantic's own message may quote the input; we name the field and the rule only
-        raise TranscriptFormatError(
-            f"{source}: invalid field '{where}' ({first['type']})"
-        ) from None
+        where, rule = invalid_field(exc)
+        raise TranscriptFormatError(f"{source}: invalid field '{where}' ({rule})") from None
 
 
 def load_transcript(path: Path) -> Transcript:
     """Read a transcript JSON document, or a typed transcript when the file is not JSON."""
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise TranscriptFormatError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise TranscriptFormatError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise TranscriptFormatError(f"{path}: cannot be read ({exc.strerror})") from None
+    raw = read_user_text(path, error=TranscriptFormatError)
     stripped = raw.lstrip()
     if stripped.startswith("{"):
         try:

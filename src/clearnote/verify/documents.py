@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from clearnote.domain.note import NOTE_SCHEMA, Note
 from clearnote.errors import BadInputError
+from clearnote.files import invalid_field, read_user_text
 from clearnote.verify.split import note_from_text
 
 
@@ -31,23 +32,13 @@ def note_from_obj(obj: Any, *, source: str) -> Note:
     try:
         return Note.model_validate(obj)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise NoteFormatError(f"{source}: invalid field '{where}' ({first['type']})") from None
+        where, rule = invalid_field(exc)
+        raise NoteFormatError(f"{source}: invalid field '{where}' ({rule})") from None
 
 
 def load_note(path: Path) -> Note:
     """Read a note JSON document, or note text when the file is not JSON."""
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise NoteFormatError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise NoteFormatError(f"{path}: is a directory, expected a note file") from None
-    except UnicodeDecodeError:
-        raise NoteFormatError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise NoteFormatError(f"{path}: cannot be read ({exc.strerror})") from None
+    raw = read_user_text(path, error=NoteFormatError, what="note file")
     if raw.lstrip().startswith("{"):
         try:
             obj = json.loads(raw)
