@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from clearnote.domain.transcript import TRANSCRIPT_SCHEMA, Transcript
 from clearnote.errors import BadInputError, TranscriptFormatError
-from clearnote.files import read_user_text
+from clearnote.files import invalid_field, read_user_text
 from clearnote.transcripts.importer import parse_turns
 
 
