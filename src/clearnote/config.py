@@ -82,7 +82,9 @@ class Settings(BaseSettings):
     queue_url: str | None = Field(default=None, description="redis:// or amqp://; none: in-process")
     job_lease_s: float = Field(default=60.0, gt=0, description="a stage's lease; heartbeat at 1/3")
     job_max_attempts: int = Field(default=3, ge=1, description="then the stage is marked failed")
-    backup_passphrase: SecretStr | None = Field(default=None, description="clearnote backup/restore")
+    backup_passphrase: SecretStr | None = Field(
+        default=None, description="clearnote backup/restore"
+    )
 
 
 def load_settings() -> Settings:

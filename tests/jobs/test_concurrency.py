@@ -10,8 +10,6 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from clearnote.config import Settings
 from clearnote.jobs.types import StageJob
 from clearnote.records import audit_log, sessions, stage_leases
@@ -147,18 +145,11 @@ def test_job_ids_and_options_only_in_the_payload() -> None:
     }
 
 
-def test_concurrent_stage_marks_on_one_session_are_all_kept(
-    any_world: World, request: pytest.FixtureRequest
-) -> None:
+def test_concurrent_stage_marks_on_one_session_are_all_kept(any_world: World) -> None:
     """``sessions.set_stage`` is a read-modify-write of the session's stage map. SQLite holds the
     writer lock for the whole transaction; on PostgreSQL the row must be locked (SELECT ... FOR
-    UPDATE) or concurrent marks are lost. Known gap in records/sessions.py (set_stage and
-    store_artefact read the row unlocked); the pipeline's own marks (stage_leases) lock it."""
+    UPDATE) or concurrent marks are lost: set_stage and store_artefact lock it."""
     w = any_world
-    if w.ctx.engine.dialect.name == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="records.sessions.set_stage reads unlocked")
-        )
     sid = sessions.create_session(w.client(*ALL_PURPOSES), w.owner, ctx=w.ctx)
 
     def mark(t: int) -> None:

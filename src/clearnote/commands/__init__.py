@@ -20,8 +20,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clearnote.commands.session",
     "clearnote.commands.audit",
     "clearnote.commands.process",
+    "clearnote.commands.maintenance",
     "clearnote.commands.deidentify",
+    "clearnote.commands.serve",
     "clearnote.commands.worker",
     "clearnote.commands.backup",
-    "clearnote.commands.serve",
 )

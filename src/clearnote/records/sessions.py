@@ -76,8 +76,9 @@ def _kind(kind: str) -> ArtefactKind:
     raise BadInputError(f"kind {kind}: expected one of: {', '.join(ARTEFACT_KINDS)}")
 
 
-def _load_session(db: Session, session_id: str) -> SessionRow:
-    row = db.get(SessionRow, session_id)
+def _load_session(db: Session, session_id: str, *, lock: bool = False) -> SessionRow:
+    """The session row; ``lock`` takes a row lock (PostgreSQL) for read-modify-write."""
+    row = db.get(SessionRow, session_id, with_for_update=lock)
     if row is None:
         raise UnknownObjectError(f"SESSION: no session with id {session_id}")
     return row
@@ -166,7 +167,7 @@ def store_artefact(
     ref: str | None = None
     try:
         with ctx.tx() as db:
-            session = _load_session(db, session_id)
+            session = _load_session(db, session_id, lock=True)
             client = load_client(db, session.client_id)
             perm = (
                 Permission.PSYCHOTHERAPY_NOTES
@@ -365,7 +366,7 @@ def set_stage(
     session_id: str, stage: str, status: str, *, actor: Actor, ctx: PracticeContext
 ) -> None:
     with ctx.tx() as db:
-        session = _load_session(db, session_id)
+        session = _load_session(db, session_id, lock=True)
         client = load_client(db, session.client_id)
         authorize(
             ctx,
