@@ -16,6 +16,12 @@ from typing import Any
 
 from clearnote.assess.jurisdiction import Policy, plan_parts, resolve
 from clearnote.assess.screening import RuleScreener, default_rules
+from clearnote.assess.screening.backends import (
+    DEFAULT_BACKEND,
+    ScreeningBackend,
+    build_backends,
+    screen_with,
+)
 from clearnote.assess.service import assess, lexical_verifier
 from clearnote.config import Settings
 from clearnote.domain.assessment import FRAMEWORKS, Framework
@@ -45,15 +51,23 @@ class Engines:
     verifier: Verifier
     screener: RuleScreener
     backend_name: str
+    screen_extra: tuple[ScreeningBackend, ...] = ()  # may add flags, never remove a rule flag
+
+    @property
+    def screen_name(self) -> str:
+        return "+".join(["clearnote-rules", *(b.info.name for b in self.screen_extra)])
 
 
 def load_engines(settings: Settings, *, backend: str | None = None) -> Engines:
     name = backend or settings.llm_backend
+    rules = default_rules()
     return Engines(
         drafter=create_backend(name, settings),
         verifier=default_verifier(),
-        screener=RuleScreener(default_rules()),
+        screener=RuleScreener(rules),
         backend_name=name,
+        # the same screening as `clearnote screen` by default (rules + sentence embeddings)
+        screen_extra=build_backends(DEFAULT_BACKEND, rules, fallback=True),
     )
 
 
@@ -85,7 +99,7 @@ def screening_report(
     """The screen stage. Without consent the client's words are not screened at all; the
     assessment then sees no risk findings, and says so instead of implying a screening ran."""
     if screened:
-        return engines.screener.screen(transcript)
+        return screen_with(engines.screener, transcript, engines.screen_extra)
     return engines.screener.screen(transcript.model_copy(update={"segments": ()}))
 
 
@@ -142,7 +156,7 @@ def analyse(
     screening = screening_report(transcript, screened=screened, engines=engines)
     if screened:
         out.documents["screening"] = screening.to_document()
-        out.ran.append(("screen", "clearnote-rules"))
+        out.ran.append(("screen", engines.screen_name))
     else:
         out.skipped["screen"] = SCREEN_SKIPPED
     document, reason = assessment_document(

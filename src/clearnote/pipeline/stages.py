@@ -270,7 +270,7 @@ class StageRunner:
                 self._transcript(job, actor), screened=True, engines=self.engines()
             )
             beat.check()
-            self._ai_run(job, actor, "screen", "clearnote-rules")
+            self._ai_run(job, actor, "screen", self.engines().screen_name)
             self._store(job, actor, "screening", report.to_document(), stage="screening")
             return "done"
         return self._assess(job, actor, beat, facts, granted)
