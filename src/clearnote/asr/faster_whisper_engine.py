@@ -44,7 +44,7 @@ class WhisperOptions:
     beam_size: int = 5
     language: str | None = "en"
     mode: Literal["windowed", "batched"] = "windowed"
-    window_seconds: float = 600.0
+    window_seconds: float = 300.0
 
 
 class FasterWhisperEngine:
