@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description="words under this probability are marked low-confidence; on our test audio "
-        "words under p=0.5 were wrong ~35 % of the time against ~5%% above it",
+        "words under p=0.5 were wrong ~35 % of the time against ~5 % above it",
     )
     max_audio_seconds: float = Field(
         default=4 * 3600, gt=0, description="longer recordings are refused as bad input"
