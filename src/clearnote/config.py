@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     backup_passphrase: SecretStr | None = Field(
         default=None, description="clearnote backup/restore"
     )
+    blob_url: str | None = Field(
+        default=None, description="s3://bucket/prefix for an S3-compatible store; none: local"
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="MinIO etc.; none: AWS S3")
+    s3_region: str | None = None
+    s3_access_key_id: SecretStr | None = Field(default=None, description="none: boto3 chain")
+    s3_secret_access_key: SecretStr | None = None
 
 
 def load_settings() -> Settings:

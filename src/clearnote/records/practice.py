@@ -24,7 +24,7 @@ from clearnote.records.users import create_user
 from clearnote.security import audit as chain
 from clearnote.security.keys import FileKeyProvider, check_key_file_location
 from clearnote.security.roles import Role
-from clearnote.store.blobs import LocalBlobStore
+from clearnote.store.blobs import open_blob_store
 from clearnote.store.engine import default_sqlite_url, make_engine, session_factory
 from clearnote.store.migrate import current_revision, upgrade_head
 from clearnote.store.models import Practice, User
@@ -75,7 +75,7 @@ def init_practice(settings: Settings, *, owner_email: str, password: str) -> Ini
         engine=engine,
         sessions=session_factory(engine),
         keys=keys,
-        blobs=LocalBlobStore(settings.home / "blobs"),
+        blobs=open_blob_store(settings),
         practice_id=practice_id,
     )
     now = utcnow()
@@ -134,7 +134,7 @@ def open_practice(settings: Settings) -> PracticeContext:
         engine=engine,
         sessions=session_factory(engine),
         keys=keys,
-        blobs=LocalBlobStore(settings.home / "blobs"),
+        blobs=open_blob_store(settings),
         practice_id=str(row[0]),
     )
 

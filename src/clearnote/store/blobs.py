@@ -3,7 +3,8 @@ artefact's data key); names are random, so nothing about a client shows in a pat
 
 ``LocalBlobStore`` keeps them under ``<home>/blobs/ab/<64 hex>`` (0600 files, 0700 folders),
 written to a temporary file in the same folder and renamed, so a crash leaves no partial blob.
-An S3-compatible store implements the same ``BlobStore`` Protocol later.
+``clearnote.store.s3.S3BlobStore`` implements the same Protocol; ``open_blob_store`` picks one
+from ``CLEARNOTE_BLOB_URL``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from clearnote.errors import IntegrityError
+from clearnote.config import Settings
+from clearnote.errors import BadInputError, IntegrityError
 
 _REF = re.compile(r"^[0-9a-f]{64}$")
+
+
+def is_blob_ref(ref: str) -> bool:
+    return _REF.match(ref) is not None
 
 
 class BlobStore(Protocol):
@@ -79,3 +85,14 @@ class LocalBlobStore:
 
     def exists(self, ref: str) -> bool:
         return self._path(ref).exists()
+
+
+def open_blob_store(settings: Settings) -> BlobStore:
+    """The practice's blob store: local files under the home unless CLEARNOTE_BLOB_URL is set."""
+    if settings.blob_url is None:
+        return LocalBlobStore(settings.home / "blobs")
+    if settings.blob_url.startswith("s3://"):
+        from clearnote.store.s3 import S3BlobStore
+
+        return S3BlobStore.from_settings(settings)
+    raise BadInputError("CLEARNOTE_BLOB_URL: expected s3://bucket[/prefix]")
