@@ -174,7 +174,7 @@ def signed_in(web: Web) -> Web:
 def add_client(w: Web, *purposes: str, name: str = CLIENT_NAME) -> str:
     r = w.post("/clients", {"name": name, "jurisdiction": "US-CA"})
     assert r.status_code == 303, r.text
-    cid = r.headers["location"].rsplit("/", 1)[1]
+    cid: str = r.headers["location"].rsplit("/", 1)[1]
     if purposes:
         r = w.post(
             f"/clients/{cid}/consent",

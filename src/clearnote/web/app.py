@@ -134,11 +134,13 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     _install_error_handlers(app)
 
-    from clearnote.web.routes import api, auth, pages, review
+    from clearnote.web.routes import admin, api, auth, pages, portal, review
 
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(review.router)
+    app.include_router(portal.router)
+    app.include_router(admin.router)
     app.include_router(api.router)
     return app
 

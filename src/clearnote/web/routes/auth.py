@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from clearnote.records.users import AuthenticationError, authenticate, logout
 from clearnote.web.deps import Config, Ctx, csrf_protect, render
+from clearnote.web.routes.pages import landing
 from clearnote.web.security import SESSION_COOKIE, set_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -17,7 +18,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/login")
 def login_page(request: Request, reason: str | None = None) -> Response:
-    note = "You were signed out after a period of inactivity." if reason == "idle" else None
+    notes = {
+        "idle": "You were signed out after a period of inactivity.",
+        "activated": "Your password is set. Sign in with your e-mail and password.",
+    }
+    note = notes.get(reason or "")
     return render(request, "login.html", {"note": note})
 
 
@@ -34,7 +39,7 @@ def login(
         result = authenticate(ctx, email=email, password=password, totp_code=totp or None)
     except AuthenticationError as exc:
         return render(request, "login.html", {"error": exc.message}, status=401)
-    response = RedirectResponse("/clients", status_code=303)
+    response = RedirectResponse(landing(result.roles), status_code=303)
     set_cookie(
         response,
         request,

@@ -11,8 +11,9 @@ from starlette.responses import Response
 from clearnote.consent.loader import load_form
 from clearnote.domain.consent import Purpose, prerequisites
 from clearnote.errors import BadInputError
-from clearnote.records import clients, consent, sessions
+from clearnote.records import clients, consent, portal, sessions
 from clearnote.records.access import UnknownObjectError
+from clearnote.security.roles import Role
 from clearnote.web.deps import Ctx, CurrentActor, csrf_protect, render
 from clearnote.web.markup import markdown_html
 
@@ -21,12 +22,23 @@ CSRF = [Depends(csrf_protect)]
 
 
 @router.get("/")
-def home(_actor: CurrentActor) -> Response:
-    return RedirectResponse("/clients", status_code=303)
+def home(actor: CurrentActor) -> Response:
+    return RedirectResponse(landing(actor.roles), status_code=303)
+
+
+def landing(roles: frozenset[Role]) -> str:
+    """Where a user lands after sign-in: clients their portal, admin-only accounts the admin."""
+    if Role.CLIENT in roles:
+        return "/portal"
+    if Role.CLINICIAN not in roles and roles & {Role.OWNER, Role.ADMIN}:
+        return "/admin"
+    return "/clients"
 
 
 @router.get("/clients")
 def client_list(request: Request, ctx: Ctx, actor: CurrentActor) -> Response:
+    if landing(actor.roles) != "/clients":
+        return RedirectResponse(landing(actor.roles), status_code=303)
     views = [clients.show_client(ctx, actor, cid) for cid in clients.list_clients(ctx, actor)]
     return render(request, "clients.html", {"clients": views})
 
@@ -62,6 +74,7 @@ def client_page(request: Request, ctx: Ctx, actor: CurrentActor, client_id: str)
             "granted": granted,
             "sessions": list(reversed(rows)),
             "can_upload": {"record", "transcribe"} <= granted,
+            "requests": portal.requests_for(ctx, actor, client_id),
         },
     )
 
