@@ -71,7 +71,13 @@ def parse_form(data: bytes, filename: str, parse_yaml: Any) -> ConsentForm:
     head, sep, body = text[4:].partition("\n---\n")
     if not sep:
         raise FormIntegrityError(f"consent form {filename}: front matter not closed")
-    meta = parse_yaml(head)
+    try:
+        meta = parse_yaml(head)
+    except Exception as exc:  # the injected parser's own error type (yaml.YAMLError)
+        # its message quotes the offending line: name only the error's type
+        raise FormIntegrityError(
+            f"consent form {filename}: front matter is not valid YAML ({type(exc).__name__})"
+        ) from None
     if not isinstance(meta, dict):
         raise FormIntegrityError(f"consent form {filename}: front matter is not a mapping")
     try:
