@@ -178,7 +178,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, PolicyError):
             return _error(request, 403, exc.message)
         if isinstance(exc, UnknownObjectError):
-            return _error(request, 404, exc.message)
+            # the kind only ("SESSION: not found"): the id came from the request, never echo it
+            kind = exc.message.partition(":")[0][:20] if ":" in exc.message else ""
+            return _error(request, 404, f"{kind}: not found" if kind else None)
         if isinstance(exc, BadInputError):
             return _error(request, 400, exc.message)
         log.warning("request failed: %s", type(exc).__name__)
