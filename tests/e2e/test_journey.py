@@ -17,6 +17,7 @@ from tests.e2e.conftest import AXE, EMAIL, PASSWORD, Server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CLIENT = "Jordan Example"
+PORTAL_PASSWORD = "lanterns over the harbour at dusk"
 
 
 def shot(page: Any, folder: Path, name: str) -> None:
@@ -127,4 +128,39 @@ def test_clinician_journey(server: Server, browser: Any, tmp_path: Path) -> None
     with page.expect_download() as dl:
         page.click("#export-pdf")
     assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
+
+    # the client portal: the clinician invites, the client sets a password and checks the record
+    page.goto(server.url + "/clients")
+    page.click(f"a:has-text('{CLIENT}')")
+    page.fill("#invite-email", "jordan@example.net")
+    page.click("button:has-text('Invite to the portal')")
+    link = page.locator("#invite-link").inner_text()
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/login")
+    page.goto(link)
+    page.fill("#password", PORTAL_PASSWORD)
+    page.fill("#password2", PORTAL_PASSWORD)
+    page.click("button:has-text('Set password')")
+    page.wait_for_url("**/login?reason=activated")
+    page.fill("#email", "jordan@example.net")
+    page.fill("#password", PORTAL_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/portal")
+    assert page.locator("#ai-runs tbody tr").count() >= 1
+    assert page.locator("#accesses").inner_text().count("owner@example.org") >= 1
+    shot(page, shots, "portal")
+    if AXE.exists():
+        assert axe_violations(page) == []
+    page.click("a:has-text('how AI is used')")
+    assert page.locator("h2").count() >= 5
+    page.goto(server.url + "/portal")
+    page.click("#revoke-risk_screening")
+    page.wait_for_selector("text=Consent withdrawn")
+    if page.locator("#delete-request").count():
+        page.click("button:has-text('Request deletion')")
+    else:
+        page.goto(server.url + "/portal")
+        page.click("button:has-text('Send request')")
+    page.wait_for_selector("#request-sent")
+    assert page.locator("#my-requests li").count() == 1
     assert not [e for e in errors if "Content Security Policy" in e]
