@@ -111,6 +111,7 @@ def test_real_recordings_truncated(data: st.DataObject) -> None:
     check(blob[:cut])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_real_recordings_with_bytes_overwritten(data: st.DataObject) -> None:

@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,6 +88,7 @@ def test_consent_form_real_files_mutated(data: st.DataObject) -> None:
     _parse_form((text[:at] + insert + text[at + cut :]).encode())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.dictionaries(

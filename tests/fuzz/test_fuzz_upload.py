@@ -11,6 +11,7 @@ import time
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,6 +93,7 @@ def test_container_magic_then_noise(signed_in: Web, magic: bytes, noise: bytes) 
     _finish(signed_in, _upload(signed_in, magic + noise + CANARY))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_real_recording_truncated_or_overwritten(signed_in: Web, data: st.DataObject) -> None:  # noqa: F811
