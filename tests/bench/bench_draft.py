@@ -35,6 +35,7 @@ from clearnote.verify import Verifier, default_verifier
 
 EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 ACI_SPLITS = {
+    "train": "train.csv",  # tuning splits: train and valid; test1-3 are held out
     "valid": "valid.csv",
     "test1": "clinicalnlp_taskB_test1.csv",
     "test2": "clinicalnlp_taskC_test2.csv",

@@ -43,8 +43,10 @@ _KIND_WEIGHT = {
 }
 _ALWAYS = frozenset({"risk", "score", "next_appointment", "homework"})
 _NO_WORDS = re.compile(
-    r"^(?:no|nope|nah|not really|no,? not really|never|none|i do not|"
-    r"no,? i do not|not at all|no,? never|negative)\b[ ,.!]*",
+    r"^[ ,.]*(?:no|nope|nah|not really|no,? not really|never|none|not at all|no,? never|negative|"
+    r"(?:no,? )?i (?:do not|did not|have not|had not|am not|was not|have never|never|don't|"
+    r"didn't|haven't|hadn't|wasn't)|(?:no,? )?i'm not|(?:no,? )?not that i (?:know|recall))"
+    r"\b[ ,.!]*",
     re.I,
 )
 _PRAISE = re.compile(
@@ -60,10 +62,18 @@ _IMPERATIVE = re.compile(
 _PROCEDURAL = re.compile(
     r"(?:^|\b(?=let ))(?:let us|let me|I am going to|I will|I want to|we will|we are going to)\s+"
     r"(?:just |go ahead and |quickly )*(?:take a (?:quick )?look|look|talk|go over|get|come|have|"
-    r"check|start|chat|review (?:the|my|your|some))\b|come this way|if not\b",
+    r"check|start|chat|review (?:the|my|your|some))\b|come this way|if not\b"
+    r"|\b(?:do|perform|have|take) (?:a |an |your |the )?(?:quick |brief |full )?"
+    r"(?:physical )?(?:exam|examination)\b(?! (?:shows|showed|revealed|is|was))"
+    r"|\b(?:we|I) (?:just )?(?:did|went over|reviewed|went through) (?:the |a |your )?"
+    r"(?:review of systems|ros|exam)\b",
     re.I,
 )
-_YES_WORDS = re.compile(r"^(?:yes|yeah|yep|yup|i do|i have|i am|sure|correct|right)\b", re.I)
+_YES_WORDS = re.compile(
+    r"^[ ,.]*(?:yes|yeah|yep|yup|i do|i have|i am|sure|correct|right)\b"
+    r"(?![ ,]*(?:not|n't|never|no)\b)",
+    re.I,
+)
 _YN_TOPIC = tuple(
     re.compile(p, re.I)
     for p in (
@@ -191,6 +201,13 @@ def _yn_topic(question: str) -> str | None:
         else:
             topic = m[1]
         topic = topic_phrase(topic).strip(" ,")
+        if re.fullmatch(
+            r"(?:any ?)?(?:that|this|it|those|these|them|one|anything|something|else|that before|"
+            r"it before|this before|anything else|any of that|any of those|other symptoms|"
+            r"issues with (?:that|this|it))",
+            topic,
+        ):
+            return None  # a pronoun topic ("denied that before") says nothing checkable
         if re.search(r"\bclinician\b|\bquestions?\b|^(?:medications? )?themselves$", topic):
             return None  # "any questions for me?", "like me?": not a clinical denial
         if 1 <= len(topic.split()) <= 12 and "?" not in topic:
@@ -204,6 +221,8 @@ def _wh_indirect(question: str) -> str | None:
     if not m:
         return None
     wh, aux, subj, rest = m[1], m[2].lower(), m[3], m[4]
+    if re.fullmatch(r"\s*(?:doing|going|feeling)?(?: today| now| this morning)?", rest, re.I):
+        return None  # "how are you doing?": a greeting, not history
     aux_part = "" if aux in {"do", "does", "did"} else f" {aux}"
     out = f"{wh.lower()} {subj}{aux_part}{rest}"
     out = topic_phrase(out)

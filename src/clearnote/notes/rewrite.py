@@ -31,6 +31,7 @@ _IRREGULAR_PAST = frozenset(
 )
 _3SG = {"am": "is", "are": "is", "have": "has", "do": "does", "go": "goes", "was": "was"}
 _GERUND_IRREGULAR = {"be": "being", "see": "seeing", "lie": "lying", "die": "dying", "tie": "tying"}
+_ALREADY_GERUND = frozenset("doing going being dying lying tying eying".split())
 _DOUBLE_FINAL = frozenset("get run sit stop plan put swim begin shop drop quit jog".split())
 _CLINICAL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbadly\b", re.I), "poorly"),
@@ -72,7 +73,7 @@ def gerund(verb: str) -> str:
     v = verb.lower()
     if v in _GERUND_IRREGULAR:
         return _GERUND_IRREGULAR[v]
-    if v.endswith("ing") and len(v) > 5:
+    if v.endswith("ing") and (len(v) > 5 or v in _ALREADY_GERUND):
         return v
     if v.endswith("ie"):
         return v[:-2] + "ying"
@@ -245,7 +246,10 @@ _K_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^(?:I would like|I want) (?:us |the two of us )?to (?:go ahead and )?(.*)$",
             "planned to \\1",
         ),
-        (r"^let us (?:just )?(?:go ahead and )?(?:try to )?(\w+)\b(.*)$", "suggested G1\\2"),
+        (
+            r"^let us (?:just )?(?:go ahead and )?(?:try to )?(?!(?:we|I|you|and)\b)(\w+)\b(.*)$",
+            "suggested G1\\2",
+        ),
         (
             r"^(?:maybe )?you (?:could|should|might|may) (?:want to )?(?:try |consider )(.*)$",
             "suggested trying \\1",

@@ -9,7 +9,13 @@ from typing import Literal
 
 from clearnote.verify.index import Grounding, TranscriptIndex
 from clearnote.verify.lexicons import RISK_TERMS, entities_in
-from clearnote.verify.negation import _QUESTION, _YES_ANSWER, negated_items, polarity
+from clearnote.verify.negation import (
+    _QUESTION,
+    _YES_ANSWER,
+    mention_polarity,
+    negated_items,
+    polarity,
+)
 from clearnote.verify.numbers import numbers_in, said_forms, significant
 from clearnote.verify.text import content_stems
 
@@ -137,6 +143,8 @@ def check_flipped(index: TranscriptIndex, text: str) -> Finding | None:
     if negated_items(text):
         return None
     for item in _positive_items(text):
+        if "negated" in mention_polarity(text, item):
+            continue  # the statement carries its own negation ("does not think they can walk")
         pol, segs = polarity(index, item)
         if pol == "denied":
             return Finding(
@@ -178,43 +186,6 @@ def check_speaker(index: TranscriptIndex, text: str) -> Finding | None:
             client_said |= st
     clinician_only = sum(w[q] for q in query if q not in client_said) / total
     if best_clin >= 0.6 and clinician_only >= 0.4:
-        return Finding(
-            "unsupported",
-            "attributed to the client, but only the clinician said this",
-            (clin_seg,),
-        )
-    return None
-    query = list(dict.fromkeys(content_stems(text)))
-    if len(query) < 2:
-        return None
-    w = {q: index.idf(q) for q in query}
-    total = sum(w.values())
-
-    def cov(stems: frozenset[str]) -> float:
-        return sum(w[q] for q in query if q in stems) / total
-
-    candidates = sorted({i for q in query for i in index.containing(q)})
-    best_client = 0.0
-    best_clin = 0.0
-    clin_seg = -1
-    for i in candidates:
-        st = index.stem_sets[i]
-        c = cov(st)
-        if index.roles[i] == "clinician":
-            if c > best_clin:
-                best_clin, clin_seg = c, i
-            # a short answer after the question takes its content from the question
-            j = i + 1
-            if (
-                j < len(index)
-                and index.roles[j] != "clinician"
-                and _QUESTION.search(index.segments[i].text)
-                and _YES_ANSWER.search(index.segments[j].text)
-            ):
-                best_client = max(best_client, cov(st | index.stem_sets[j]) * 0.9)
-        else:
-            best_client = max(best_client, c)
-    if best_clin >= 0.6 and best_client < 0.35 and best_client < 0.5 * best_clin:
         return Finding(
             "unsupported",
             "attributed to the client, but only the clinician said this",

@@ -10,17 +10,18 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:\.[0-9]+)?")
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing done down during each few for from
-    further get gets got had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not of off on once only or other our
+    further get gets got had has have having he her here hers him his how i if in
+    into is it its itself just me more most my no nor not of off on once only or other our
     ours out over own same she should so some such than that the their theirs them then there these
     they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself okay ok yeah yes um uh mm hmm like well oh so
+    whom why will with would you your yours okay ok yeah yes um uh mm hmm like well oh so
     really right kind sort thing things just know think mean go going gonna wanna lot also said says
     say tell told today now patient client pt he's she's i'm it's that's don't doesn't didn't i've
     i'd you're we're they're there's isn't wasn't aren't can't won't been would've let's per
     reports reported report states stated state notes noted describes described mentions mentioned
     endorses endorsed indicates indicated shares shared discussed discuss explains explained
-    presents today's mr mrs ms miss dr""".split()
+    presents today's mr mrs ms miss dr
+    clinician clinician's""".split()
 )
 # note conventions that carry no fact to check against the conversation
 NOTE_CONVENTIONS = frozenset(
@@ -74,8 +75,11 @@ def stem(word: str) -> str:
     return w
 
 
-# words that say the same thing in a note and in speech map to one stem
+# words that say the same thing in a note and in speech map to one stem; reflexives of every
+# person are one content stem, so "denied hurting themselves" meets "hurting yourself?" (and still
+# differs from "hurting others")
 CANON = {
+    "oneself": "self", "yourselves": "self",
     "yourself": "self", "myself": "self", "himself": "self", "herself": "self",
     "themselves": "self", "themself": "self", "ourselves": "self", "hurt": "harm",
     "hurting": "harm", "harming": "harm", "harmed": "harm", "hurts": "harm",
