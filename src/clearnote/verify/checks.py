@@ -100,7 +100,7 @@ def check_negation(index: TranscriptIndex, text: str) -> Finding | None:
     if affirmed:
         segs = tuple(dict.fromkeys(i for s in affirmed for i in s))[:4]
         return Finding("contradicted", "the statement denies something the client affirmed", segs)
-    if all(pol == "absent" for pol, _ in results):
+    if any(pol == "absent" for pol, _ in results):  # one item never asked is unverified
         return Finding(
             "unverified_negative",
             "the statement asserts a negative that no question and answer in the session contains",

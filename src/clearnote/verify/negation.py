@@ -66,10 +66,23 @@ _GENERIC = frozenset(
 )  # fmt: skip
 
 
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|whether|will|would|could|should|might|can|hopefully)\b", re.IGNORECASE
+)
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """The part of the clause that precedes ``pos``."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(text[:pos])]
+    return text[starts[-1] if starts else 0 : pos]
+
+
 def negated_items(text: str) -> list[tuple[str, ...]]:
     """The stem tuples a statement denies ("denies fever or chills" → (fever,), (chill,))."""
     items: list[tuple[str, ...]] = []
     for m in _CUE.finditer(text):
+        if _HYPOTHETICAL.search(_clause_before(text, m.start())):
+            continue  # "if it does not get better", "will heal without surgery": no denial
         rest = text[m.end() :]
         end = _CLAUSE_END.search(rest)
         clause = rest[: end.start()] if end else rest
