@@ -31,6 +31,7 @@ from clearnote.records.users import AuthenticationError
 from clearnote.transcription.service import Transcriber, build_transcriber
 from clearnote.web.deps import CsrfRejected, LoginRequired, WebConfig
 from clearnote.web.jobs import JobRunner
+from clearnote.web.live import LiveRecordings
 from clearnote.web.security import (
     CSRF_COOKIE,
     BodyLimit,
@@ -91,10 +92,12 @@ def create_app(
         engines_for=engines_for or engines,
         max_audio_seconds=settings.max_audio_seconds,
     )
+    live = LiveRecordings(runner, max_bytes=max_upload_bytes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        live.close()
         runner.close()
         if owned:
             practice.close()
@@ -110,6 +113,7 @@ def create_app(
     )
     app.state.ctx = practice
     app.state.jobs = runner
+    app.state.live_recordings = live
     app.state.web_config = WebConfig(
         insecure_loopback_cookies=insecure_loopback_cookies,
         max_upload_bytes=max_upload_bytes,
@@ -134,7 +138,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     _install_error_handlers(app)
 
-    from clearnote.web.routes import admin, api, auth, pages, portal, review
+    from clearnote.web.routes import admin, api, auth, pages, portal, recording, review
 
     app.include_router(auth.router)
     app.include_router(pages.router)
@@ -142,6 +146,7 @@ def create_app(
     app.include_router(portal.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    app.include_router(recording.router)
     return app
 
 

@@ -86,6 +86,88 @@
     });
   }
 
+  // Record in the browser: MediaRecorder (webm/opus) chunks sent in order as they come; at stop
+  // the server processes the whole recording (and does so by itself if the tab is closed).
+  const recorder = document.getElementById("recorder");
+  if (recorder && window.MediaRecorder && navigator.mediaDevices) {
+    const startBtn = document.getElementById("record-start");
+    const stopBtn = document.getElementById("record-stop");
+    const status = document.getElementById("record-status");
+    let rec = null, stream = null, id = null, seq = 0, saved = 0, began = 0, tick = null;
+    let chain = Promise.resolve(), problem = null;
+    const api = (method, url, body) => fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: body ? { "X-CSRF-Token": csrf(), "Content-Type": "application/octet-stream" } : { "X-CSRF-Token": csrf() },
+      body,
+    }).then((r) => r.json().catch(() => ({})).then((j) => {
+      if (!r.ok) { const e = new Error((j.error && j.error.message) || "HTTP " + r.status); e.status = r.status; throw e; }
+      return j;
+    }));
+    const clockText = (s) => Math.floor(s / 60) + ":" + String(Math.floor(s % 60)).padStart(2, "0");
+    const show = () => {
+      const secs = began ? (Date.now() - began) / 1000 : 0;
+      status.textContent = "Recording " + clockText(secs) + ", " + saved + " part" + (saved === 1 ? "" : "s") + " saved" + (problem ? " (" + problem + ")" : "");
+    };
+    const send = (blob, n) => {
+      let tries = 0;
+      const attempt = () => api("PUT", "/api/live-recordings/" + encodeURIComponent(id) + "/chunks/" + n, blob)
+        .catch((e) => {
+          if (e.status === undefined && ++tries < 5) return new Promise((res) => setTimeout(res, 1000 * tries)).then(attempt);
+          throw e;
+        });
+      return attempt();
+    };
+    const finish = () => {
+      if (tick) clearInterval(tick);
+      if (stream) stream.getTracks().forEach((t) => t.stop());
+      status.textContent = "Sending the last part…";
+      chain.then(() => api("POST", "/api/live-recordings/" + encodeURIComponent(id) + "/stop"))
+        .then((j) => window.location.assign("/jobs/" + encodeURIComponent(j.id)))
+        .catch((e) => { status.textContent = "Could not finish: " + e.message; startBtn.disabled = false; });
+    };
+    startBtn.addEventListener("click", () => {
+      startBtn.disabled = true;
+      problem = null; seq = 0; saved = 0;
+      const fmt = (document.getElementById("fmt") || {}).value || "soap";
+      navigator.mediaDevices.getUserMedia({ audio: true })
+        .then((s) => { stream = s; return api("POST", "/api/clients/" + encodeURIComponent(recorder.dataset.client) + "/live-recordings?fmt=" + encodeURIComponent(fmt)); })
+        .then((j) => {
+          id = j.id;
+          const type = "audio/webm;codecs=opus";
+          rec = new MediaRecorder(stream, MediaRecorder.isTypeSupported(type) ? { mimeType: type } : {});
+          rec.addEventListener("dataavailable", (ev) => {
+            if (!ev.data || !ev.data.size) return;
+            const n = seq++;
+            chain = chain.then(() => send(ev.data, n))
+              .then(() => { saved += 1; if (rec.state === "recording") show(); })
+              .catch((e) => { problem = "a part was not saved: " + e.message; });
+          });
+          rec.addEventListener("stop", finish);
+          rec.start(parseInt(recorder.dataset.chunkMs || "5000", 10));
+          began = Date.now();
+          tick = setInterval(show, 1000);
+          show();
+          stopBtn.disabled = false;
+          stopBtn.focus();
+        })
+        .catch((e) => {
+          if (stream) stream.getTracks().forEach((t) => t.stop());
+          status.textContent = "Recording could not start: " + e.message;
+          startBtn.disabled = false;
+        });
+    });
+    stopBtn.addEventListener("click", () => {
+      stopBtn.disabled = true;
+      if (rec && rec.state !== "inactive") rec.stop();
+    });
+    window.addEventListener("beforeunload", (ev) => {
+      if (rec && rec.state === "recording") { ev.preventDefault(); ev.returnValue = ""; }
+    });
+  } else if (recorder) {
+    recorder.hidden = true;
+  }
+
   // Job progress: poll until done, then open the review page.
   const job = document.getElementById("job");
   if (job) {
