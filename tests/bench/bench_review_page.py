@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import tempfile
 import time
@@ -41,7 +42,10 @@ PURPOSES = ["record", "transcribe", "draft_note", "risk_screening"]
 TARGET_MS = 300.0
 MINUTES = 50
 SEGMENTS = 550
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval" / "annomi" / "AnnoMI-simple.csv"
+EVAL = Path(
+    os.environ.get("CLEARNOTE_SHARED_EVAL", Path(__file__).resolve().parents[3] / "shared" / "eval")
+)
+SHARED = EVAL / "annomi" / "AnnoMI-simple.csv"
 
 
 def _turns() -> list[tuple[str, str]]:
