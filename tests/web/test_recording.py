@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pyotp
+import pytest
 
 from clearnote.commands.demo import sample_session
 from clearnote.records import sessions
@@ -46,6 +47,7 @@ def chunks() -> list[bytes]:
     return [audio[i : i + CHUNK] for i in range(0, len(audio), CHUNK)]
 
 
+@pytest.mark.slow  # processes the sample recording
 def test_chunks_in_order_then_stop_processes_the_whole_recording(signed_in: Web) -> None:
     w = signed_in
     cid = add_client(w, *FULL)
@@ -85,6 +87,7 @@ def test_chunks_in_order_then_stop_processes_the_whole_recording(signed_in: Web)
     assert stored == sample_session().read_bytes()
 
 
+@pytest.mark.slow  # processes the sample recording
 def test_a_closed_tab_still_gets_its_recording_processed(signed_in: Web) -> None:
     w = signed_in
     w.app.state.live_recordings.idle_s = 0.3
