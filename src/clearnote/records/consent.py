@@ -279,48 +279,69 @@ def revoke(
         authorize(ctx, db, actor, Permission.RECORD_CONSENT, action="consent.revoke", client=client)
         if participant_id is not None:
             check_participants(db, client.id, [participant_id])
-        event = ConsentEvent(
-            client_id=client.id,
-            participant_id=participant_id,
-            purpose=p,
-            action="revoke",
-            method=method,
-            at=ctx.now(),
-            recorded_by=actor.user_id,
+        return record_revocation(
+            ctx, db, actor, client, p, participant_id=participant_id, method=method
         )
-        row = _store_event(ctx, db, client, event)
-        effects = revocation_effects(p)
-        erasable = db.execute(
-            select(ArtefactRow.id, ArtefactRow.kind, ArtefactRow.session_id).where(
-                ArtefactRow.client_id == client.id,
-                ArtefactRow.erased_at.is_(None),
-                ArtefactRow.kind.in_(list(effects.erasable)),
-            )
-        ).all()
-        audit_log.append(
-            ctx,
-            db,
-            actor=actor,
-            action="consent.revoke",
-            object_type="consent",
-            object_id=row.id,
-            client_id=client.id,
-            meta={
-                "purpose": p.value,
-                "stops": [x.value for x in effects.stops],
-                "participant_id": participant_id,
-                "erasable": len(erasable),
-            },
+
+
+def record_revocation(
+    ctx: PracticeContext,
+    db: Session,
+    actor: Actor,
+    client: Client,
+    purpose: Purpose,
+    *,
+    participant_id: str | None = None,
+    method: Method = "electronic_signature",
+    via: str | None = None,
+) -> Revocation:
+    """Store and audit a revocation for an already-authorized actor, in the caller's
+    transaction; returns what stops and what the earlier consent produced."""
+    event = ConsentEvent(
+        client_id=client.id,
+        participant_id=participant_id,
+        purpose=purpose,
+        action="revoke",
+        method=method,
+        at=ctx.now(),
+        recorded_by=actor.user_id,
+    )
+    row = _store_event(ctx, db, client, event)
+    effects = revocation_effects(purpose)
+    erasable = db.execute(
+        select(ArtefactRow.id, ArtefactRow.kind, ArtefactRow.session_id).where(
+            ArtefactRow.client_id == client.id,
+            ArtefactRow.erased_at.is_(None),
+            ArtefactRow.kind.in_(list(effects.erasable)),
         )
-        return Revocation(
-            change=_change(row),
-            stops=tuple(x.value for x in effects.stops),
-            stages=effects.stages,
-            erasable_artefacts=tuple(
-                {"artefact_id": a, "kind": k, "session_id": s or ""} for a, k, s in erasable
-            ),
-            note=effects.note,
-        )
+    ).all()
+    meta: dict[str, Any] = {
+        "purpose": purpose.value,
+        "stops": [x.value for x in effects.stops],
+        "participant_id": participant_id,
+        "erasable": len(erasable),
+    }
+    if via is not None:
+        meta["via"] = via
+    audit_log.append(
+        ctx,
+        db,
+        actor=actor,
+        action="consent.revoke",
+        object_type="consent",
+        object_id=row.id,
+        client_id=client.id,
+        meta=meta,
+    )
+    return Revocation(
+        change=_change(row),
+        stops=tuple(x.value for x in effects.stops),
+        stages=effects.stages,
+        erasable_artefacts=tuple(
+            {"artefact_id": a, "kind": k, "session_id": s or ""} for a, k, s in erasable
+        ),
+        note=effects.note,
+    )
 
 
 def show(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[str, Any]:

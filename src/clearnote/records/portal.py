@@ -24,11 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clearnote.consent.loader import load_form
-from clearnote.domain.consent import ConsentEvent, Purpose, prerequisites, revocation_effects
+from clearnote.domain.consent import ConsentEvent, Purpose, prerequisites
 from clearnote.errors import BadInputError
 from clearnote.records import audit_log, keyring
 from clearnote.records.access import UnknownObjectError, authorize, load_client, refuse
-from clearnote.records.consent import _store_event, ledger_for, parse_purposes
+from clearnote.records.consent import (
+    _store_event,
+    ledger_for,
+    parse_purposes,
+    record_revocation,
+)
 from clearnote.records.context import Actor, PracticeContext, Refused
 from clearnote.records.users import normalize_email
 from clearnote.security import passwords
@@ -292,44 +297,12 @@ def revoke(ctx: PracticeContext, actor: Actor, purpose: str) -> dict[str, Any]:
     (p,) = parse_purposes([purpose])
     with ctx.tx() as db:
         client = _own_client(ctx, db, actor, "consent.revoke")
-        event = ConsentEvent(
-            client_id=client.id,
-            participant_id=None,
-            purpose=p,
-            action="revoke",
-            method="electronic_signature",
-            at=ctx.now(),
-            recorded_by=actor.user_id,
-        )
-        row = _store_event(ctx, db, client, event)
-        effects = revocation_effects(p)
-        erasable = db.execute(
-            select(ArtefactRow.id, ArtefactRow.kind, ArtefactRow.session_id).where(
-                ArtefactRow.client_id == client.id,
-                ArtefactRow.erased_at.is_(None),
-                ArtefactRow.kind.in_(list(effects.erasable)),
-            )
-        ).all()
-        audit_log.append(
-            ctx,
-            db,
-            actor=actor,
-            action="consent.revoke",
-            object_type="consent",
-            object_id=row.id,
-            client_id=client.id,
-            meta={
-                "purpose": p.value,
-                "stops": [x.value for x in effects.stops],
-                "erasable": len(erasable),
-                "via": "portal",
-            },
-        )
+        result = record_revocation(ctx, db, actor, client, p, via="portal")
     return {
         "purpose": p.value,
-        "stops": [x.value for x in effects.stops],
-        "note": effects.note,
-        "erasable": [{"artefact_id": a, "kind": k, "session_id": s or ""} for a, k, s in erasable],
+        "stops": list(result.stops),
+        "note": result.note,
+        "erasable": list(result.erasable_artefacts),
     }
 
 
