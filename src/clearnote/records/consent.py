@@ -174,69 +174,100 @@ def grant(
     signer = signed_by.strip()
     if not signer or len(signer) > 200:
         raise BadInputError("--signed-by: a name of 1 to 200 characters is needed")
-    out: list[ConsentChange] = []
     with ctx.tx() as db:
         client = load_client(db, client_id)
         authorize(ctx, db, actor, Permission.RECORD_CONSENT, action="consent.grant", client=client)
         if participant_id is not None:
             check_participants(db, client.id, [participant_id])
-        ledger = ledger_for(ctx, db, client)
-        now = ctx.now()
-        for purpose in chosen:
-            form = load_form(purpose)
-            event = ConsentEvent(
-                client_id=client.id,
-                participant_id=participant_id,
-                purpose=purpose,
-                action="grant",
-                form_id=form.id,
-                form_version=form.version,
-                form_sha256=form.sha256,
-                signed_by=signer,
-                signer_role=signer_role,
-                method=method,
-                at=now,
-                recorded_by=actor.user_id,
-            )
-            reason = ledger.check(event)
-            if reason is not None:
-                raise Refused(
-                    f"consent refused: {reason}",
-                    {
-                        "actor": actor,
-                        "action": "consent.grant",
-                        "object_type": "consent",
-                        "object_id": None,
-                        "client_id": client.id,
-                        "outcome": "refused",
-                        "meta": {
-                            "purpose": purpose.value,
-                            "reason": "prerequisite missing",
-                            "participant_id": participant_id,
-                        },
+        return record_grants(
+            ctx,
+            db,
+            actor,
+            client,
+            chosen,
+            signer=signer,
+            method=method,
+            signer_role=signer_role,
+            participant_id=participant_id,
+        )
+
+
+def record_grants(
+    ctx: PracticeContext,
+    db: Session,
+    actor: Actor,
+    client: Client,
+    purposes: Sequence[Purpose],
+    *,
+    signer: str,
+    method: Method = "electronic_signature",
+    signer_role: SignerRole = "self",
+    participant_id: str | None = None,
+    via: str | None = None,
+) -> list[ConsentChange]:
+    """Store and audit grants (in the given order) for an already-authorized actor, in the
+    caller's transaction; a grant whose prerequisite is not in force raises ``Refused``."""
+    out: list[ConsentChange] = []
+    ledger = ledger_for(ctx, db, client)
+    now = ctx.now()
+    for purpose in purposes:
+        form = load_form(purpose)
+        event = ConsentEvent(
+            client_id=client.id,
+            participant_id=participant_id,
+            purpose=purpose,
+            action="grant",
+            form_id=form.id,
+            form_version=form.version,
+            form_sha256=form.sha256,
+            signed_by=signer,
+            signer_role=signer_role,
+            method=method,
+            at=now,
+            recorded_by=actor.user_id,
+        )
+        reason = ledger.check(event)
+        if reason is not None:
+            raise Refused(
+                f"consent refused: {reason}",
+                {
+                    "actor": actor,
+                    "action": "consent.grant",
+                    "object_type": "consent",
+                    "object_id": None,
+                    "client_id": client.id,
+                    "outcome": "refused",
+                    "meta": {
+                        "purpose": purpose.value,
+                        "reason": "prerequisite missing",
+                        "participant_id": participant_id,
                     },
-                )
-            ledger = ledger.append(event)
-            row = _store_event(ctx, db, client, event)
-            audit_log.append(
-                ctx,
-                db,
-                actor=actor,
-                action="consent.grant",
-                object_type="consent",
-                object_id=row.id,
-                client_id=client.id,
-                meta={
-                    "purpose": purpose.value,
-                    "form_id": form.id,
-                    "form_version": form.version,
-                    "form_sha256": form.sha256,
-                    "method": method,
-                    "participant_id": participant_id,
-                    "signer_role": signer_role,
                 },
             )
-            out.append(_change(row))
+        ledger = ledger.append(event)
+        row = _store_event(ctx, db, client, event)
+        meta: dict[str, Any] = {
+            "purpose": purpose.value,
+            "form_id": form.id,
+            "form_version": form.version,
+            "form_sha256": form.sha256,
+            "method": method,
+            "participant_id": participant_id,
+            "signer_role": signer_role,
+        }
+        if via is not None:
+            meta["via"] = via
+        audit_log.append(
+            ctx,
+            db,
+            actor=actor,
+            action="consent.grant",
+            object_type="consent",
+            object_id=row.id,
+            client_id=client.id,
+            meta=meta,
+        )
+        out.append(_change(row))
     return out
 
 

@@ -23,18 +23,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clearnote.consent.loader import load_form
-from clearnote.domain.consent import ConsentEvent, Purpose, prerequisites
+from clearnote.domain.consent import Purpose, prerequisites
 from clearnote.errors import BadInputError
 from clearnote.records import audit_log, keyring
 from clearnote.records.access import UnknownObjectError, authorize, load_client, refuse
 from clearnote.records.consent import (
-    _store_event,
     ledger_for,
     parse_purposes,
+    record_grants,
     record_revocation,
 )
-from clearnote.records.context import Actor, PracticeContext, Refused
+from clearnote.records.context import Actor, PracticeContext
 from clearnote.records.users import normalize_email
 from clearnote.security import passwords
 from clearnote.security.roles import Permission, Role
@@ -239,56 +238,7 @@ def grant(ctx: PracticeContext, actor: Actor, purposes: Sequence[str], *, signed
         raise BadInputError("signed_by: type your name (1 to 200 characters)")
     with ctx.tx() as db:
         client = _own_client(ctx, db, actor, "consent.grant")
-        ledger = ledger_for(ctx, db, client)
-        for purpose in chosen:
-            form = load_form(purpose)
-            event = ConsentEvent(
-                client_id=client.id,
-                participant_id=None,
-                purpose=purpose,
-                action="grant",
-                form_id=form.id,
-                form_version=form.version,
-                form_sha256=form.sha256,
-                signed_by=signer,
-                signer_role="self",
-                method="electronic_signature",
-                at=ctx.now(),
-                recorded_by=actor.user_id,
-            )
-            if ledger.check(event) is not None:
-                raise Refused(
-                    "consent refused: a purpose it needs is not granted",
-                    {
-                        "actor": actor,
-                        "action": "consent.grant",
-                        "object_type": "consent",
-                        "object_id": None,
-                        "client_id": client.id,
-                        "outcome": "refused",
-                        "meta": {"purpose": purpose.value, "reason": "prerequisite missing"},
-                    },
-                )
-            ledger = ledger.append(event)
-            row = _store_event(ctx, db, client, event)
-            audit_log.append(
-                ctx,
-                db,
-                actor=actor,
-                action="consent.grant",
-                object_type="consent",
-                object_id=row.id,
-                client_id=client.id,
-                meta={
-                    "purpose": purpose.value,
-                    "form_id": form.id,
-                    "form_version": form.version,
-                    "form_sha256": form.sha256,
-                    "method": "electronic_signature",
-                    "signer_role": "self",
-                    "via": "portal",
-                },
-            )
+        record_grants(ctx, db, actor, client, chosen, signer=signer, via="portal")
     return len(chosen)
 
 
