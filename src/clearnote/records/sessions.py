@@ -84,6 +84,32 @@ def _load_session(db: Session, session_id: str, *, lock: bool = False) -> Sessio
     return row
 
 
+def _authorized_session(
+    ctx: PracticeContext,
+    db: Session,
+    actor: Actor,
+    session_id: str,
+    permission: Permission,
+    action: str,
+    *,
+    lock: bool = False,
+) -> tuple[SessionRow, Client]:
+    """The session and its client, once ``actor`` is authorized (audited refusal otherwise)."""
+    session = _load_session(db, session_id, lock=lock)
+    client = load_client(db, session.client_id)
+    authorize(
+        ctx,
+        db,
+        actor,
+        permission,
+        action=action,
+        client=client,
+        object_type="session",
+        object_id=session.id,
+    )
+    return session, client
+
+
 def create_session(
     client_id: str, actor: Actor, *, ctx: PracticeContext, participant_ids: Sequence[str] = ()
 ) -> str:
@@ -167,22 +193,13 @@ def store_artefact(
     ref: str | None = None
     try:
         with ctx.tx() as db:
-            session = _load_session(db, session_id, lock=True)
-            client = load_client(db, session.client_id)
             perm = (
                 Permission.PSYCHOTHERAPY_NOTES
                 if k == "psychotherapy_note"
                 else Permission.WRITE_ARTEFACT
             )
-            authorize(
-                ctx,
-                db,
-                actor,
-                perm,
-                action="artefact.write",
-                client=client,
-                object_type="session",
-                object_id=session_id,
+            session, client = _authorized_session(
+                ctx, db, actor, session_id, perm, "artefact.write", lock=True
             )
             if session.status == "deleted":
                 raise refuse(
@@ -323,17 +340,8 @@ def record_ai_run(
     """Record that an AI stage ran (which model and version, where) for the client report."""
     rid = str(uuid.uuid4())
     with ctx.tx() as db:
-        session = _load_session(db, session_id)
-        client = load_client(db, session.client_id)
-        authorize(
-            ctx,
-            db,
-            actor,
-            Permission.RUN_AI,
-            action="ai.run",
-            client=client,
-            object_type="session",
-            object_id=session_id,
+        session, client = _authorized_session(
+            ctx, db, actor, session_id, Permission.RUN_AI, "ai.run"
         )
         db.add(
             AiRun(
@@ -366,17 +374,8 @@ def set_stage(
     session_id: str, stage: str, status: str, *, actor: Actor, ctx: PracticeContext
 ) -> None:
     with ctx.tx() as db:
-        session = _load_session(db, session_id, lock=True)
-        client = load_client(db, session.client_id)
-        authorize(
-            ctx,
-            db,
-            actor,
-            Permission.WRITE_ARTEFACT,
-            action="session.stage",
-            client=client,
-            object_type="session",
-            object_id=session_id,
+        session, client = _authorized_session(
+            ctx, db, actor, session_id, Permission.WRITE_ARTEFACT, "session.stage", lock=True
         )
         stages = json.loads(session.stages or "{}")
         stages[stage] = status
@@ -398,17 +397,8 @@ def sign_session(session_id: str, *, actor: Actor, ctx: PracticeContext) -> None
     """Record the clinician's sign-off (the signed note itself is stored as ``signed_note``);
     retention due dates are recomputed (audio becomes due at signing by default)."""
     with ctx.tx() as db:
-        s = _load_session(db, session_id)
-        client = load_client(db, s.client_id)
-        authorize(
-            ctx,
-            db,
-            actor,
-            Permission.SIGN_NOTE,
-            action="note.sign",
-            client=client,
-            object_type="session",
-            object_id=s.id,
+        s, client = _authorized_session(
+            ctx, db, actor, session_id, Permission.SIGN_NOTE, "note.sign"
         )
         if s.status == "deleted":
             raise refuse(
@@ -544,17 +534,8 @@ def list_sessions(
 
 def show_session(ctx: PracticeContext, actor: Actor, session_id: str) -> SessionView:
     with ctx.tx() as db:
-        s = _load_session(db, session_id)
-        client = load_client(db, s.client_id)
-        authorize(
-            ctx,
-            db,
-            actor,
-            Permission.READ_ARTEFACT,
-            action="session.read",
-            client=client,
-            object_type="session",
-            object_id=s.id,
+        s, client = _authorized_session(
+            ctx, db, actor, session_id, Permission.READ_ARTEFACT, "session.read"
         )
         view = _view(db, s, with_psychotherapy_of=actor.user_id)
         audit_log.append(
@@ -634,17 +615,8 @@ def delete_session(
     """Crypto-erase every artefact of the session (keys destroyed, blobs removed) and mark it
     deleted; refused under legal hold. Returns the deletion receipts."""
     with ctx.tx() as db:
-        s = _load_session(db, session_id)
-        client = load_client(db, s.client_id)
-        authorize(
-            ctx,
-            db,
-            actor,
-            Permission.DELETE_SESSION,
-            action="session.delete",
-            client=client,
-            object_type="session",
-            object_id=s.id,
+        s, client = _authorized_session(
+            ctx, db, actor, session_id, Permission.DELETE_SESSION, "session.delete"
         )
         arts = db.scalars(select(ArtefactRow).where(ArtefactRow.session_id == s.id)).all()
         if client.legal_hold or any(a.legal_hold and a.erased_at is None for a in arts):
