@@ -3,7 +3,9 @@ the file and the problem, never its content."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -31,3 +33,21 @@ def invalid_field(exc: ValidationError) -> tuple[str, str]:
     which pydantic's own message would quote."""
     first = exc.errors()[0]
     return ".".join(str(p) for p in first["loc"]), str(first["type"])
+
+
+def parse_yaml(text: str, source: str, *, error: type[BadInputError] = BadInputError) -> Any:
+    """YAML (safe loader) or ``error`` naming ``source``; the parser's message, which quotes the
+    offending line, is never passed on."""
+    yaml: Any = importlib.import_module("yaml")  # PyYAML ships no type stubs
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise error(f"{source}: not valid YAML") from None
+
+
+def read_yaml_mapping(path: Path, *, error: type[BadInputError] = BadInputError) -> Any:
+    """A user's YAML file whose top level must be a mapping; errors name the file."""
+    data = parse_yaml(read_user_text(path, error=error, what="YAML file"), str(path), error=error)
+    if not isinstance(data, dict):
+        raise error(f"{path}: expected a mapping at the top level")
+    return data

@@ -10,6 +10,7 @@ import importlib.resources
 from pathlib import Path
 from typing import Any
 
+from clearnote import files
 from clearnote.errors import BadInputError
 
 
@@ -18,24 +19,16 @@ class AssessDataError(BadInputError):
 
 
 def parse_yaml(text: str, source: str) -> Any:
-    yaml: Any = importlib.import_module("yaml")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise AssessDataError(f"{source}: not valid YAML") from None
+    return files.parse_yaml(text, source, error=AssessDataError)
 
 
 def read_yaml_file(path: Path) -> Any:
     """A user's YAML file; errors name the file."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AssessDataError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise AssessDataError(f"{path}: is a folder, expected a YAML file") from None
-    except (OSError, UnicodeDecodeError):
-        raise AssessDataError(f"{path}: cannot be read as UTF-8 text") from None
-    return parse_yaml(text, str(path))
+    return files.parse_yaml(
+        files.read_user_text(path, error=AssessDataError, what="YAML file"),
+        str(path),
+        error=AssessDataError,
+    )
 
 
 def read_packaged(*parts: str) -> Any:

@@ -36,6 +36,7 @@ from clearnote.assess.screening.text import Sentence, analyse, split_sentences
 from clearnote.domain.screening import LEVELS, BackendInfo, Domain, RiskFlag, ScreeningReport
 from clearnote.domain.transcript import Role, Segment, Transcript
 from clearnote.embed import Embedder
+from clearnote.files import parse_yaml, read_yaml_mapping
 
 BACKEND_NAME = "semantic"
 DEFAULT_PROTOTYPES = "screening_prototypes.yaml"
@@ -170,33 +171,18 @@ def compile_prototypes(data: Mapping[str, Any], *, source: str = "prototypes") -
     )
 
 
-def _parse_yaml(text: str, source: str) -> Any:
-    yaml: Any = importlib.import_module("yaml")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise PrototypesError(f"{source}: not valid YAML") from None
-
-
 def load_prototypes(path: Path) -> PrototypeSet:
     """Read and validate a prototypes file; errors name the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PrototypesError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError):
-        raise PrototypesError(f"{path}: cannot be read as UTF-8 text") from None
-    data = _parse_yaml(text, str(path))
-    if not isinstance(data, dict):
-        raise PrototypesError(f"{path}: expected a mapping at the top level")
-    return compile_prototypes(data, source=str(path))
+    return compile_prototypes(read_yaml_mapping(path, error=PrototypesError), source=str(path))
 
 
 @lru_cache(maxsize=1)
 def default_prototypes() -> PrototypeSet:
     """The prototypes shipped with Clearnote (validated once per process)."""
     resource = importlib.resources.files("clearnote.assess").joinpath("data", DEFAULT_PROTOTYPES)
-    data = _parse_yaml(resource.read_text(encoding="utf-8"), DEFAULT_PROTOTYPES)
+    data = parse_yaml(
+        resource.read_text(encoding="utf-8"), DEFAULT_PROTOTYPES, error=PrototypesError
+    )
     if not isinstance(data, dict):
         raise PrototypesError(f"{DEFAULT_PROTOTYPES}: expected a mapping at the top level")
     return compile_prototypes(data, source=DEFAULT_PROTOTYPES)
