@@ -13,6 +13,7 @@ import importlib.util
 import json
 import logging
 import struct
+from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -211,3 +212,10 @@ class MiniLmEmbedder:
 
 
 __all__ = ["MiniLmEmbedder", "WEIGHTS_SHA256", "load_safetensors", "model_dir", "_sha256"]
+
+
+@lru_cache(maxsize=1)
+def shared_embedder() -> MiniLmEmbedder:
+    """The bundled model, loaded and checked once per process: the verifier and the semantic
+    screening backend share it (it holds no per-call state)."""
+    return MiniLmEmbedder()

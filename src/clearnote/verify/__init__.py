@@ -29,14 +29,14 @@ def default_verifier() -> Verifier:
     A model that is present but fails its checksum raises ``ModelError``; an absent package
     falls back to lexical-only verification with a warning.
     """
-    from clearnote.embed.minilm import MiniLmEmbedder, model_dir
+    from clearnote.embed.minilm import model_dir, shared_embedder
 
     try:
         model_dir()
     except ModelError:
         log.warning("embedding model not installed: verifying with lexical signals only")
         return Verifier(None)
-    return Verifier(MiniLmEmbedder())
+    return Verifier(shared_embedder())
 
 
 __all__ = [

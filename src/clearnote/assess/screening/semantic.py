@@ -471,9 +471,9 @@ __all__ = [
 @lru_cache(maxsize=1)
 def _shared_semantic() -> SemanticScreener:
     from clearnote.assess.screening.loader import default_rules
-    from clearnote.embed.minilm import MiniLmEmbedder
+    from clearnote.embed.minilm import shared_embedder
 
-    return SemanticScreener(MiniLmEmbedder(), default_prototypes(), default_rules())
+    return SemanticScreener(shared_embedder(), default_prototypes(), default_rules())
 
 
 def default_semantic(rules: RuleSet) -> SemanticScreener:
