@@ -11,7 +11,7 @@ run is reported with its reason, never silently missing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from clearnote.assess.jurisdiction import Policy, plan_parts, resolve
@@ -71,13 +71,6 @@ def load_engines(settings: Settings, *, backend: str | None = None) -> Engines:
     )
 
 
-@dataclass
-class Analysis:
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> document
-    skipped: dict[str, str] = field(default_factory=dict)  # stage -> reason
-    ran: list[tuple[str, str]] = field(default_factory=list)  # (stage, engine/model)
-
-
 DRAFT_SKIPPED = "no client consent for purpose 'draft_note'"
 SCREEN_SKIPPED = "no client consent for purpose 'risk_screening'"
 
@@ -132,43 +125,3 @@ def assessment_document(
     if Purpose.RISK_SCREENING not in granted:
         document["screening"] = {"status": "disabled", "reason": SCREEN_SKIPPED}
     return document, ""
-
-
-def analyse(
-    transcript: Transcript,
-    *,
-    consented: Iterable[Purpose],
-    jurisdictions: Iterable[str] = (),
-    fmt: str = "soap",
-    framework: str = "cbt",
-    engines: Engines,
-) -> Analysis:
-    """All three stages at once (the stage jobs run them one by one)."""
-    granted = set(consented)
-    out = Analysis()
-    if Purpose.DRAFT_NOTE in granted:
-        out.documents["draft"] = draft_document(transcript, fmt=fmt, engines=engines)
-        out.ran.append(("draft", engines.backend_name))
-        out.ran.append(("verify", "clearnote-verifier"))
-    else:
-        out.skipped["draft"] = DRAFT_SKIPPED
-    screened = Purpose.RISK_SCREENING in granted
-    screening = screening_report(transcript, screened=screened, engines=engines)
-    if screened:
-        out.documents["screening"] = screening.to_document()
-        out.ran.append(("screen", engines.screen_name))
-    else:
-        out.skipped["screen"] = SCREEN_SKIPPED
-    document, reason = assessment_document(
-        transcript,
-        consented=granted,
-        jurisdictions=jurisdictions,
-        framework=framework,
-        screening=screening,
-    )
-    if document is not None:
-        out.documents["assessment"] = document
-        out.ran.append(("assess", "clearnote-rules"))
-    else:
-        out.skipped["assess"] = reason
-    return out
