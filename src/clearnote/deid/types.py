@@ -8,7 +8,7 @@ appear in a transcript or a note.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 EntityType = Literal[
     "NAME",
@@ -32,27 +32,7 @@ EntityType = Literal[
     "ORGANIZATION",
 ]
 
-ENTITY_TYPES: Final[tuple[EntityType, ...]] = (
-    "NAME",
-    "LOCATION",
-    "DATE",
-    "AGE",
-    "PHONE",
-    "FAX",
-    "EMAIL",
-    "SSN",
-    "MRN",
-    "HEALTH_PLAN",
-    "ACCOUNT",
-    "LICENSE",
-    "VEHICLE",
-    "DEVICE",
-    "URL",
-    "IP",
-    "BIOMETRIC",
-    "ID",
-    "ORGANIZATION",
-)
+ENTITY_TYPES: Final[tuple[EntityType, ...]] = get_args(EntityType)
 
 SAFE_HARBOR: Final[dict[EntityType, str]] = {
     "NAME": "A names",
