@@ -34,3 +34,19 @@ def test_describe_names_the_innermost_frame() -> None:
     except KeyError as exc:
         text = describe(exc)
     assert text.startswith("KeyError at test_logs.py:") and "secret" not in text
+
+
+def test_reprs_of_phi_bearing_values_show_no_words() -> None:
+    from clearnote.domain.screening import RiskFlag
+    from clearnote.domain.transcript import Speaker
+
+    flag = RiskFlag(
+        level="passive_ideation",
+        segment_ids=("seg-0001",),
+        quote="zebracanary",
+        start=1.0,
+        rule="r",
+        speaker_role="client",
+    )
+    assert "zebracanary" not in repr(flag)
+    assert "zebracanary" not in repr(Speaker(id="S1", role="client", label="zebracanary"))

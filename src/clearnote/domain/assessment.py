@@ -74,8 +74,8 @@ class Item(_Frozen):
 
     id: str
     kind: str = Field(description="what the item is (e.g. 'housing', 'automatic_thought')")
-    text: str = Field(description="the statement, attributing or quoting the speaker")
-    quote: str = Field(default="", description="the transcript words it rests on")
+    text: str = Field(repr=False, description="the statement, attributing or quoting the speaker")
+    quote: str = Field(repr=False, default="", description="the transcript words it rests on")
     evidence: tuple[str, ...] = Field(min_length=1, description="segment ids (existing ones)")
     origin: Literal["ai"] = "ai"
     rule: str = Field(description="id of the lexicon entry or rule that produced it")
@@ -179,7 +179,7 @@ GoalStatus = Literal["progress", "setback", "mixed", "discussed", "not_assessed"
 
 class GoalResult(_Frozen):
     id: str
-    text: str
+    text: str = Field(repr=False)
     status: GoalStatus
     progress: tuple[Item, ...] = ()
     setbacks: tuple[Item, ...] = ()

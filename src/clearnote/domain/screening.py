@@ -111,7 +111,9 @@ class RiskFlag(_Frozen):
 
     level: str = Field(description="severity concept within the domain, see LEVELS")
     segment_ids: tuple[str, ...] = Field(min_length=1)
-    quote: str = Field(description="the words that raised the flag (clinician's record only)")
+    quote: str = Field(
+        repr=False, description="the words that raised the flag (clinician's record only)"
+    )
     start: float = Field(ge=0, description="seconds from the start of the recording")
     origin: Origin = "ai"
     rule: str = Field(description="id of the rule (or backend:rule) that raised the flag")
@@ -129,7 +131,7 @@ class Finding(_Frozen):
 
     kind: FindingKind
     segment_ids: tuple[str, ...] = Field(min_length=1)
-    quote: str
+    quote: str = Field(repr=False)
     start: float = Field(ge=0)
     rule: str
     speaker_role: Role

@@ -31,7 +31,7 @@ class Word(_Frozen):
 class Speaker(_Frozen):
     id: str = Field(pattern=r"^S[0-9]+$")
     role: Role = "unknown"
-    label: str | None = Field(default=None, description="a display name the user gave")
+    label: str | None = Field(repr=False, default=None, description="a display name the user gave")
 
 
 class Segment(_Frozen):

@@ -39,7 +39,7 @@ class StatementResult(_Frozen):
     """How well one note statement is supported by the transcript."""
 
     id: str
-    text: str
+    text: str = Field(repr=False)
     verdict: Verdict
     score: float = Field(ge=0, le=1, description="support score, 1 = fully supported")
     evidence: tuple[str, ...] = Field(default=(), description="segment ids, best first")
