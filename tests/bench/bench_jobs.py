@@ -3,6 +3,9 @@ process (``clearnote process``) vs through Celery on Redis with 1 and 2 workers,
 of a worker (VmHWM of the solo-pool worker process).
 
     python -m tests.bench.bench_jobs [--minutes 10] [--sessions 2] [--model tiny.en]
+                                     [--workers 0,1,2]
+
+``--minutes 90 --sessions 1 --workers 1`` measures a worker's peak RSS on a 90-minute session.
 
 The recording is the bundled sample session (synthetic speech) repeated. With 2 workers each
 worker's ASR gets ``cores // 2`` CPU threads (one worker per core); in-process and 1 worker let
@@ -170,22 +173,30 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--sessions", type=int, default=2)
     ap.add_argument("--model", default="tiny.en")
+    ap.add_argument(
+        "--workers",
+        default="0,1,2",
+        help="comma-separated runs: 0 = in-process, N = Celery with N workers (default 0,1,2)",
+    )
     args = ap.parse_args(argv if argv is not None else [])
+    runs = [int(w) for w in args.workers.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         root = Path(tmp)
         audio = _recording(root / "session.wav", args.minutes)
         rows: list[tuple[str, float, float | None]] = []
-        t = in_process(root / "inproc", audio, args.sessions, args.model)
-        rows.append(("in-process (clearnote process)", t, None))
-        for n in (1, 2):
-            t, peak = with_workers(root / f"w{n}", audio, args.sessions, n, args.model)
-            rows.append((f"Celery/Redis, {n} worker{'s' if n > 1 else ''}", t, peak))
+        for n in runs:
+            if n == 0:
+                t = in_process(root / "inproc", audio, args.sessions, args.model)
+                rows.append(("in-process (clearnote process)", t, None))
+            else:
+                t, peak = with_workers(root / f"w{n}", audio, args.sessions, n, args.model)
+                rows.append((f"Celery/Redis, {n} worker{'s' if n > 1 else ''}", t, peak))
     base = rows[0][1]
     print(
         f"{args.sessions} sessions of {args.minutes:g} min, ASR {args.model}, "
         f"{os.cpu_count()} cores"
     )
-    print(f"{'run':<32} {'wall s':>8} {'sessions/h':>11} {'vs in-proc':>10} {'peak RSS MB':>12}")
+    print(f"{'run':<32} {'wall s':>8} {'sessions/h':>11} {'vs first':>10} {'peak RSS MB':>12}")
     for name, wall, hwm in rows:
         per_hour = args.sessions * 3600 / wall
         rss = f"{hwm:.0f}" if hwm is not None else "-"
