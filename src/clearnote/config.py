@@ -53,6 +53,15 @@ class Settings(BaseSettings):
         description="where split model packages are joined (model weights only, never PHI)",
     )
 
+    live_transcribe: bool = Field(
+        default=True,
+        description="transcribe browser recordings while they are made (the draft is then ready "
+        "soon after the stop); off: everything is transcribed after the stop",
+    )
+    live_transcribe_workers: int = Field(
+        default=1, ge=1, le=8, description="threads transcribing recordings in progress (all)"
+    )
+
     # --- diarization ---
     diarize: bool = True
     max_speakers: int = Field(default=5, ge=1, le=10)

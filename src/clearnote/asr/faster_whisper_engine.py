@@ -24,6 +24,7 @@ from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from clearnote.asr.base import AsrOutput, AsrSegment, AsrWord, ProgressCallback
+from clearnote.asr.windows import pause_windows
 from clearnote.audio import SAMPLE_RATE
 from clearnote.errors import ModelError
 
@@ -120,7 +121,7 @@ class FasterWhisperEngine:
             detected = info.language
             segments.extend(self._collect(iterator, 0.0, progress))
         else:
-            for lo, hi in _windows(speech, duration, self.options.window_seconds):
+            for lo, hi in pause_windows(speech, duration, self.options.window_seconds):
                 piece = audio[int(lo * SAMPLE_RATE) : int(hi * SAMPLE_RATE)]
                 iterator, info = self._model.transcribe(
                     piece,
@@ -172,22 +173,3 @@ class FasterWhisperEngine:
             if progress is not None:
                 progress(offset + float(seg.end))
         return out
-
-
-def _windows(
-    speech: tuple[tuple[float, float], ...], duration: float, limit: float
-) -> list[tuple[float, float]]:
-    """Cut [0, duration] into windows of at most ``limit`` s, at pauses between speech."""
-    if not speech:
-        return []
-    windows: list[tuple[float, float]] = []
-    lo = 0.0
-    last_end = 0.0
-    for start, end in speech:
-        if end - lo > limit and last_end > lo:
-            cut = (last_end + start) / 2
-            windows.append((lo, cut))
-            lo = cut
-        last_end = end
-    windows.append((lo, duration))
-    return windows

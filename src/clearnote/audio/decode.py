@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -101,13 +102,7 @@ def load_audio(
     label = name or (str(source) if isinstance(source, Path) else "upload")
     container = _open(source, label)
     with container:
-        formats = set(container.format.name.split(","))
-        if not formats & _ACCEPTED_FORMATS:
-            raise AudioError(
-                f"{label}: unsupported container '{container.format.name}'; supported: {SUPPORTED}"
-            )
-        if not container.streams.audio:
-            raise AudioError(f"{label}: contains no audio stream")
+        check_container(container, label)
         stream = container.streams.audio[0]
         declared = float(container.duration) / av.time_base if container.duration else None
         if declared is not None and declared > max_seconds:
@@ -125,6 +120,29 @@ def load_audio(
         )
 
 
+def check_container(container: av.container.InputContainer, label: str) -> None:
+    """Refuse containers outside the accepted set and files without audio."""
+    if not set(container.format.name.split(",")) & _ACCEPTED_FORMATS:
+        raise AudioError(
+            f"{label}: unsupported container '{container.format.name}'; supported: {SUPPORTED}"
+        )
+    if not container.streams.audio:
+        raise AudioError(f"{label}: contains no audio stream")
+
+
+def resampled(
+    container: av.container.InputContainer, stream: av.audio.stream.AudioStream
+) -> Iterator[np.ndarray]:
+    """The stream's audio as 16 kHz mono float32 pieces, in order (FFmpeg errors propagate)."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    for frame in container.decode(stream):
+        frame.pts = None
+        for out in resampler.resample(frame):
+            yield out.to_ndarray().reshape(-1)
+    for out in resampler.resample(None):
+        yield out.to_ndarray().reshape(-1)
+
+
 def _decode_stream(
     container: av.container.InputContainer,
     stream: av.audio.stream.AudioStream,
@@ -140,7 +158,6 @@ def _decode_stream(
     block = np.empty(min(first or _BLOCK, limit + 1), dtype=np.float32)
     used = 0
     total = 0
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
 
     def append(chunk: np.ndarray) -> None:
         nonlocal block, used, total
@@ -162,12 +179,8 @@ def _decode_stream(
             chunk = chunk[take:]
 
     try:
-        for frame in container.decode(stream):
-            frame.pts = None
-            for out in resampler.resample(frame):
-                append(out.to_ndarray().reshape(-1))
-        for out in resampler.resample(None):
-            append(out.to_ndarray().reshape(-1))
+        for piece in resampled(container, stream):
+            append(piece)
     except av.error.FFmpegError as exc:
         if total == 0:
             raise AudioError(f"{label}: audio data is corrupt and cannot be decoded") from None

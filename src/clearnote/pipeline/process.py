@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
 from clearnote.domain.consent import Purpose
+from clearnote.errors import AudioError
 from clearnote.jobs.queue import InProcessQueue, JobQueue
 from clearnote.jobs.types import STAGES, PipelineOptions, StageJob
 from clearnote.pipeline.analysis import Engines
@@ -67,9 +69,10 @@ def _ingest(
     participants: Sequence[str],
     options: PipelineOptions,
     max_audio_seconds: float,
+    decoded: DecodedAudio | None = None,
 ) -> tuple[str, DecodedAudio, str]:
-    """Consent, decode, create the session, seal the audio, mark transcription queued.
-    Returns (session id, decoded audio, audio artefact id)."""
+    """Consent, decode (unless the caller has: ``decoded``), create the session, seal the
+    audio, mark transcription queued. Returns (session id, decoded audio, audio artefact id)."""
     require_consent(
         client_id,
         [Purpose.RECORD, Purpose.TRANSCRIBE],
@@ -78,7 +81,12 @@ def _ingest(
         stage="transcribe",
         participants=participants,
     )
-    audio = load_audio(audio_path, max_seconds=max_audio_seconds, name=str(audio_path))
+    if decoded is None:
+        audio = load_audio(audio_path, max_seconds=max_audio_seconds, name=str(audio_path))
+    elif decoded.duration > max_audio_seconds:
+        raise AudioError(f"{audio_path}: recording is over the length limit")
+    else:
+        audio = decoded
     session_id = sessions.create_session(client_id, actor, ctx=ctx, participant_ids=participants)
     audio_id = sessions.store_artefact(
         session_id,
@@ -126,10 +134,14 @@ def process_recording(
     speakers: int | None = None,
     max_audio_seconds: float,
     progress: ProgressFactory | None = None,
+    decoded: DecodedAudio | None = None,
+    asr_prefix: AsrOutput | None = None,
 ) -> ProcessResult:
     """Run the pipeline here, stage by stage, through the in-process queue. The factories load
     models only once consent and input are checked (``engines_for`` only when a text stage has
-    consent to run)."""
+    consent to run). A recording transcribed while it was made passes its ``decoded`` audio
+    (the same samples as decoding ``audio_path``) and ``asr_prefix``, the ASR of its beginning:
+    only the rest is recognised."""
     options = _options(fmt, framework, speakers)
     session_id, audio, _ = _ingest(
         ctx,
@@ -139,6 +151,7 @@ def process_recording(
         participants=participants,
         options=options,
         max_audio_seconds=max_audio_seconds,
+        decoded=decoded,
     )
     runner = StageRunner(
         ctx,
@@ -147,7 +160,7 @@ def process_recording(
         progress=progress,
         via=actor.via,
     )
-    runner.preload(session_id, audio)
+    runner.preload(session_id, audio, asr_prefix)
     del audio
     try:
         InProcessQueue(runner).submit(

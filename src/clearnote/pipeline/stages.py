@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any, Literal
 
+from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
 from clearnote.domain.consent import Purpose
 from clearnote.domain.transcript import Transcript
@@ -148,7 +149,7 @@ class StageRunner:
         self.progress = progress
         self.via = via
         self.worker = worker or worker_name()
-        self._preloaded: dict[str, DecodedAudio] = {}
+        self._preloaded: dict[str, tuple[DecodedAudio, AsrOutput | None]] = {}
         self._lock = threading.Lock()
 
     # --- resources ---
@@ -164,9 +165,13 @@ class StageRunner:
                 self._engines = self._engines_for()
             return self._engines
 
-    def preload(self, session_id: str, audio: DecodedAudio) -> None:
-        """Audio already decoded by the caller (in-process runs skip decoding it again)."""
-        self._preloaded[session_id] = audio
+    def preload(
+        self, session_id: str, audio: DecodedAudio, asr_prefix: AsrOutput | None = None
+    ) -> None:
+        """Audio already decoded by the caller (in-process runs skip decoding it again), and
+        the ASR of its beginning when it was transcribed while being recorded (only the rest
+        is recognised)."""
+        self._preloaded[session_id] = (audio, asr_prefix)
 
     def discard(self, session_id: str) -> None:
         self._preloaded.pop(session_id, None)
@@ -315,7 +320,7 @@ class StageRunner:
             stage="transcribe",
             participants=facts.participants,
         )
-        audio = self._preloaded.pop(job.session_id, None)
+        audio, prefix = self._preloaded.pop(job.session_id, (None, None))
         if audio is None:
             ids = stage_leases.artefact_ids(ctx, job.session_id).get("audio", [])
             if not ids:
@@ -328,7 +333,7 @@ class StageRunner:
             )
             del data
         result = self.transcriber().transcribe_decoded(
-            audio, speakers=job.options.speakers, progress=self.progress
+            audio, speakers=job.options.speakers, progress=self.progress, prefix=prefix
         )
         transcript = result.transcript
         beat.check()

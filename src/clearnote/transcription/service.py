@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from clearnote.asr.base import AsrEngine, AsrOutput, ProgressCallback
+from clearnote.asr.partial import AsrPart, merge_parts
 from clearnote.audio import SAMPLE_RATE, DecodedAudio, load_audio
 from clearnote.config import Settings
 from clearnote.domain.transcript import AsrInfo, Segment, Speaker, Transcript
@@ -89,7 +90,10 @@ class Transcriber:
         clinician_voice: Path | None = None,
         progress: ProgressFactory | None = None,
         decode_seconds: float = 0.0,
+        prefix: AsrOutput | None = None,
     ) -> TranscriptionResult:
+        """``prefix``: ASR already done for the audio's first ``prefix.duration`` seconds (a
+        recording transcribed while it was made); only the rest is recognised."""
         t0 = time.perf_counter()
         voice = self.enroll(clinician_voice) if clinician_voice is not None else None
         result = self.transcribe_samples(
@@ -97,6 +101,7 @@ class Transcriber:
             speakers=speakers,
             clinician_voice=voice,
             progress=progress(audio.duration) if progress else None,
+            prefix=prefix,
         )
         timings = Timings(
             decode=decode_seconds,
@@ -122,11 +127,12 @@ class Transcriber:
         speakers: int | None = None,
         clinician_voice: np.ndarray | None = None,
         progress: ProgressCallback | None = None,
+        prefix: AsrOutput | None = None,
     ) -> TranscriptionResult:
         if speakers is not None and speakers < 1:
             raise BadInputError("--speakers must be at least 1")
         t0 = time.perf_counter()
-        output = self.engine.transcribe(samples, progress=progress)
+        output = self._recognise(samples, prefix, progress)
         t1 = time.perf_counter()
         spans = words_for_diarization(output)
         labels, centroids = self._diarize(samples, output, spans, speakers)
@@ -178,6 +184,32 @@ class Transcriber:
             t2 - t1,
         )
         return TranscriptionResult(transcript, Timings(asr=t1 - t0, diarize=t2 - t1))
+
+    def _recognise(
+        self, samples: np.ndarray, prefix: AsrOutput | None, progress: ProgressCallback | None
+    ) -> AsrOutput:
+        """ASR over ``samples``, or only over the part after ``prefix``, joined to it."""
+        start = round(prefix.duration * SAMPLE_RATE) if prefix is not None else 0
+        if prefix is None or start > samples.shape[0]:
+            if prefix is not None:
+                log.warning("precomputed ASR is longer than the audio; transcribing it all")
+            return self.engine.transcribe(samples, progress=progress)
+        parts = [AsrPart(0.0, prefix)]
+        if start < samples.shape[0]:
+            offset = start / SAMPLE_RATE
+
+            def tick(done: float) -> None:
+                if progress is not None:
+                    progress(offset + done)
+
+            tail = self.engine.transcribe(samples[start:], progress=tick)
+            parts.append(AsrPart(offset, tail))
+        log.info(
+            "reused ASR for %.1f s; recognised the last %.1f s",
+            prefix.duration,
+            (samples.shape[0] - start) / SAMPLE_RATE,
+        )
+        return merge_parts(parts)
 
     def _diarize(
         self,

@@ -8,6 +8,7 @@ JSON shape under /api and to an error page elsewhere, never echoing what the cli
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -21,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from clearnote.asr.base import AsrEngine
 from clearnote.config import Settings
 from clearnote.errors import BadInputError, ClearnoteError, PolicyError
 from clearnote.pipeline.analysis import Engines, load_engines
@@ -73,11 +75,23 @@ def create_app(
     owned = ctx is None
     practice = ctx if ctx is not None else open_practice(settings)
     cache: dict[str, object] = {}
+    loading = threading.RLock()  # a job and a live recording may ask for it at once
 
     def transcriber() -> Transcriber:
-        if "t" not in cache:
-            cache["t"] = build_transcriber(settings)
+        with loading:
+            if "t" not in cache:
+                cache["t"] = build_transcriber(settings)
         value: Transcriber = cache["t"]  # type: ignore[assignment]
+        return value
+
+    def live_engine() -> AsrEngine | None:
+        """The ASR engine of the pipeline's transcriber, for transcription while recording
+        (a stand-in transcriber without one: none)."""
+        with loading:
+            if "live" not in cache:
+                made = (transcriber_for or transcriber)()
+                cache["live"] = made.engine if isinstance(made, Transcriber) else None
+        value: AsrEngine | None = cache["live"]  # type: ignore[assignment]
         return value
 
     def engines() -> Engines:
@@ -92,7 +106,13 @@ def create_app(
         engines_for=engines_for or engines,
         max_audio_seconds=settings.max_audio_seconds,
     )
-    live = LiveRecordings(runner, max_bytes=max_upload_bytes)
+    live = LiveRecordings(
+        runner,
+        max_bytes=max_upload_bytes,
+        engine_for=live_engine if settings.live_transcribe else None,
+        workers=settings.live_transcribe_workers,
+        max_audio_seconds=settings.max_audio_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -21,6 +21,7 @@ from clearnote.logs import describe
 from clearnote.pipeline.analysis import Engines
 from clearnote.pipeline.process import process_recording
 from clearnote.records.context import Actor, PracticeContext
+from clearnote.transcription.live import LiveResult
 from clearnote.transcription.service import Transcriber
 
 log = logging.getLogger(__name__)
@@ -77,20 +78,40 @@ class JobRunner:
             job = self._jobs.get(job_id)
         return job if job is not None and job.owner == actor.user_id else None
 
-    def submit(self, actor: Actor, client_id: str, audio: bytes, *, fmt: str = "soap") -> Job:
+    def submit(
+        self,
+        actor: Actor,
+        client_id: str,
+        audio: bytes,
+        *,
+        fmt: str = "soap",
+        live: Callable[[], LiveResult | None] | None = None,
+    ) -> Job:
+        """Process ``audio`` in the background. ``live``: for a recording transcribed while it
+        was made, called first in the job's thread; what it returns (the decoded audio and the
+        ASR done ahead) spares decoding it again and recognising what was already done."""
         if not audio:
             raise BadInputError("recording: the upload is empty")
         job = Job(id=str(uuid.uuid4()), owner=actor.user_id, client_id=client_id)
         with self._lock:
             self._jobs[job.id] = job
-        self._pool.submit(self._run, job.id, actor, client_id, audio, fmt)
+        self._pool.submit(self._run, job.id, actor, client_id, audio, fmt, live)
         return job
 
-    def _run(self, job_id: str, actor: Actor, client_id: str, audio: bytes, fmt: str) -> None:
+    def _run(
+        self,
+        job_id: str,
+        actor: Actor,
+        client_id: str,
+        audio: bytes,
+        fmt: str,
+        live: Callable[[], LiveResult | None] | None,
+    ) -> None:
         fd = os.memfd_create("clearnote-upload", os.MFD_CLOEXEC)
         try:
             os.write(fd, audio)
             self._set(job_id, status="transcribing")
+            ahead = live() if live is not None else None
 
             def progress(total: float) -> Callable[[float], None]:
                 def tick(done: float) -> None:
@@ -112,6 +133,8 @@ class JobRunner:
                 fmt=fmt,
                 max_audio_seconds=self.max_audio_seconds,
                 progress=progress,
+                decoded=ahead.audio if ahead is not None else None,
+                asr_prefix=ahead.asr if ahead is not None else None,
             )
             self._set(
                 job_id,

@@ -1,11 +1,18 @@
-"""Recordings made in the browser: chunks appended in memory as they arrive, processed at stop.
+"""Recordings made in the browser: chunks kept in memory as they arrive, transcribed as they
+come, processed at stop.
 
 The browser's MediaRecorder sends a chunk every few seconds; each is appended, in order, to a
-buffer held in this process (never written to a file). At stop, or once no chunk has come for
-``idle_s`` seconds (the tab was closed or the network lost), the whole buffer goes to the
-:class:`~clearnote.web.jobs.JobRunner` exactly as an upload does, which seals the audio to the
-blob store and runs the pipeline. A closed tab so loses at most the chunk being recorded.
-Buffers die with the process: a restart mid-session loses that recording.
+buffer held in this process (never written to a file). When transcription while recording is
+on (``engine_for`` given), a :class:`~clearnote.transcription.live.LiveTranscription` decodes
+the buffer as it grows and transcribes it up to the latest pause, a step at a time, on a small
+shared pool (its size bounds the CPU spent); consent to record and transcribe is checked before
+each step, and a revocation stops the recording (its buffer is wiped; later chunks and the stop
+are refused). At stop, or once no chunk has come for ``idle_s`` seconds (the tab was closed or
+the network lost), the whole buffer goes to the :class:`~clearnote.web.jobs.JobRunner` as an
+upload does, which seals the audio to the blob store and runs the pipeline, with the decoded
+audio and the ASR done ahead: only the audio after the last cut is recognised then. A closed
+tab so loses at most the chunk being recorded. Buffers die with the process: a restart
+mid-session loses that recording (chunks are not persisted).
 """
 
 from __future__ import annotations
@@ -14,11 +21,18 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from clearnote.errors import BadInputError
+from clearnote.asr.base import AsrEngine
+from clearnote.audio.stream import ByteStream
+from clearnote.domain.consent import Purpose
+from clearnote.errors import BadInputError, PolicyError
 from clearnote.records.access import UnknownObjectError
+from clearnote.records.consent import require_consent
 from clearnote.records.context import Actor
+from clearnote.transcription.live import LiveResult, LiveTranscription
 from clearnote.web.jobs import Job, JobRunner
 
 MAX_OPEN_PER_USER = 2
@@ -36,7 +50,8 @@ class LiveRecording:
     actor: Actor
     client_id: str
     fmt: str
-    data: bytearray
+    data: ByteStream
+    live: LiveTranscription | None = None
     chunks: int = 0
     last_size: int = 0
     touched: float = 0.0
@@ -50,16 +65,47 @@ class LiveRecording:
             "bytes": len(self.data),
         }
 
+    def progress(self) -> dict[str, object]:
+        """How far decoding and transcription have got (seconds of the recording)."""
+        live = self.live
+        return {
+            **self.to_document(),
+            "transcribing": live is not None and live.refusal is None,
+            "received_s": round(live.received_s, 1) if live is not None else None,
+            "transcribed_s": round(live.transcribed_s, 1) if live is not None else 0.0,
+        }
+
 
 class LiveRecordings:
-    """Open browser recordings, each visible to the user who started it only."""
+    """Open browser recordings, each visible to the user who started it only.
 
-    def __init__(self, runner: JobRunner, *, max_bytes: int, idle_s: float = 120.0) -> None:
+    ``engine_for``: the ASR engine for transcription while recording (None from it, or no
+    ``engine_for``: transcription waits for the stop); ``workers``: threads transcribing for
+    all recordings together."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        *,
+        max_bytes: int,
+        idle_s: float = 120.0,
+        engine_for: Callable[[], AsrEngine | None] | None = None,
+        workers: int = 1,
+        max_audio_seconds: float = 4 * 3600,
+    ) -> None:
         self.runner = runner
         self.max_bytes = max_bytes
         self.idle_s = idle_s
+        self.max_audio_seconds = max_audio_seconds
+        self._engine_for = engine_for
+        self._pool = (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clearnote-live")
+            if engine_for is not None
+            else None
+        )
         self._open: dict[str, LiveRecording] = {}
         self._finished: OrderedDict[str, tuple[str, str]] = OrderedDict()  # id -> (owner, job)
+        self._refused: OrderedDict[str, tuple[str, str]] = OrderedDict()  # id -> (owner, why)
         self._lock = threading.Lock()
 
     def start(self, actor: Actor, client_id: str, *, fmt: str) -> LiveRecording:
@@ -73,18 +119,48 @@ class LiveRecordings:
                 actor=actor,
                 client_id=client_id,
                 fmt=fmt,
-                data=bytearray(),
+                data=ByteStream(),
                 touched=time.monotonic(),
             )
+            if self._engine_for is not None and self._pool is not None:
+                rec.live = LiveTranscription(
+                    rec.data,
+                    engine_for=self._engine_for,
+                    pool=self._pool,
+                    check=self._consent_check(rec),
+                    max_seconds=self.max_audio_seconds,
+                )
             self._open[rec.id] = rec
             self._arm(rec)
         return rec
 
+    def _consent_check(self, rec: LiveRecording) -> Callable[[], None]:
+        def check() -> None:
+            require_consent(
+                rec.client_id,
+                [Purpose.RECORD, Purpose.TRANSCRIBE],
+                rec.actor,
+                ctx=self.runner.ctx,
+                stage="transcribe",
+            )
+
+        return check
+
     def _get(self, rec_id: str, actor: Actor) -> LiveRecording:
         rec = self._open.get(rec_id)
-        if rec is None or rec.actor.user_id != actor.user_id:
-            raise UnknownObjectError(f"RECORDING: no recording in progress with id {rec_id[:40]}")
-        return rec
+        if rec is not None and rec.actor.user_id == actor.user_id:
+            refusal = rec.live.refusal if rec.live is not None else None
+            if refusal is None:
+                return rec
+            self._refuse(rec, refusal)
+        refused = self._refused.get(rec_id)
+        if refused is not None and refused[0] == actor.user_id:
+            raise PolicyError(refused[1])
+        raise UnknownObjectError(f"RECORDING: no recording in progress with id {rec_id[:40]}")
+
+    def get(self, rec_id: str, actor: Actor) -> LiveRecording:
+        with self._lock:
+            return self._get(rec_id, actor)
 
     def append(self, rec_id: str, actor: Actor, seq: int, chunk: bytes) -> LiveRecording:
         """Append chunk ``seq`` (0, 1, 2, ...). Resending the last chunk (a retry whose answer
@@ -97,7 +173,7 @@ class LiveRecordings:
                 raise ChunkOrderError(f"chunk: expected chunk {rec.chunks}, got {seq}")
             if len(rec.data) + len(chunk) > self.max_bytes:
                 raise BadInputError("recording: over the upload size limit")
-            rec.data += chunk
+            rec.data.append(chunk)
             rec.chunks += 1
             rec.last_size = len(chunk)
             rec.touched = time.monotonic()
@@ -113,7 +189,7 @@ class LiveRecordings:
                 if job is not None:
                     return job
             rec = self._get(rec_id, actor)
-            if not rec.data:
+            if not len(rec.data):
                 raise BadInputError("recording: no audio received yet")
             self._close(rec)
         return self._submit(rec)
@@ -122,7 +198,7 @@ class LiveRecordings:
         with self._lock:
             rec = self._get(rec_id, actor)
             self._close(rec)
-        _wipe(rec.data)
+        _drop(rec)
 
     def pending(self) -> int:
         with self._lock:
@@ -135,7 +211,9 @@ class LiveRecordings:
             for rec in recs:
                 self._close(rec)
         for rec in recs:
-            _wipe(rec.data)
+            _drop(rec)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     # internals: called with the lock held unless said otherwise
 
@@ -152,22 +230,55 @@ class LiveRecordings:
             rec.timer = None
         self._open.pop(rec.id, None)
 
+    def _refuse(self, rec: LiveRecording, refusal: PolicyError) -> None:
+        """Consent was revoked while recording: stop it and wipe what came."""
+        self._close(rec)
+        _drop(rec)
+        self._refused[rec.id] = (rec.actor.user_id, f"recording stopped: {refusal.message}")
+        while len(self._refused) > _FINISHED_KEPT:
+            self._refused.popitem(last=False)
+
     def _idle(self, rec_id: str, touched: float) -> None:
         """Timer thread: no chunk for ``idle_s``: process what came (or drop an empty one)."""
         with self._lock:
             rec = self._open.get(rec_id)
             if rec is None or rec.touched != touched:
                 return
+            refusal = rec.live.refusal if rec.live is not None else None
+            if refusal is not None:
+                self._refuse(rec, refusal)
+                return
             self._close(rec)
-        if rec.data:
+        if len(rec.data):
             self._submit(rec)
+        else:
+            _drop(rec)
 
     def _submit(self, rec: LiveRecording) -> Job:
-        """Hand the bytes to the job runner (no lock held) and forget the buffer."""
+        """Hand the bytes to the job runner (no lock held); the buffer is wiped once the job
+        has what was done while recording (or at once when nothing was)."""
+        rec.data.close()
+        live = rec.live
+
+        def ahead() -> LiveResult | None:
+            try:
+                return live.result() if live is not None else None
+            finally:
+                rec.data.wipe()
+
         try:
-            job = self.runner.submit(rec.actor, rec.client_id, bytes(rec.data), fmt=rec.fmt)
-        finally:
-            _wipe(rec.data)
+            job = self.runner.submit(
+                rec.actor,
+                rec.client_id,
+                rec.data.getvalue(),
+                fmt=rec.fmt,
+                live=ahead if live is not None else None,
+            )
+        except BaseException:
+            _drop(rec)
+            raise
+        if live is None:
+            rec.data.wipe()
         with self._lock:
             self._finished[rec.id] = (rec.actor.user_id, job.id)
             while len(self._finished) > _FINISHED_KEPT:
@@ -175,6 +286,7 @@ class LiveRecordings:
         return job
 
 
-def _wipe(data: bytearray) -> None:
-    data[:] = bytes(len(data))
-    del data[:]
+def _drop(rec: LiveRecording) -> None:
+    if rec.live is not None:
+        rec.live.abandon()
+    rec.data.wipe()

@@ -2,7 +2,8 @@
 
 ``POST /api/clients/{id}/live-recordings`` checks access and consent (record, transcribe) and
 opens an in-memory buffer; ``PUT /api/live-recordings/{id}/chunks/{seq}`` appends one chunk (the
-raw bytes as the body, in order from 0); ``POST /api/live-recordings/{id}/stop`` processes the
+raw bytes as the body, in order from 0); ``GET /api/live-recordings/{id}`` tells how far it has
+been transcribed while recording; ``POST /api/live-recordings/{id}/stop`` processes the
 whole recording as an upload is (202 with the job); ``DELETE`` discards it unprocessed. Cookie
 authentication and the ``X-CSRF-Token`` header, as for the rest of the API."""
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from clearnote.records import clients, consent
@@ -33,6 +34,12 @@ class LiveOut(BaseModel):
     client_id: str
     chunks: int
     bytes: int
+
+
+class LiveProgressOut(LiveOut):
+    transcribing: bool = Field(description="transcribed while recording (else after the stop)")
+    received_s: float | None = Field(description="seconds of audio decoded so far")
+    transcribed_s: float = Field(description="seconds transcribed so far, from the start")
 
 
 def live(request: Request) -> LiveRecordings:
@@ -82,6 +89,13 @@ async def live_chunk(
     body = await request.body()
     rec = recordings.append(rec_id, actor, seq, body)
     return LiveOut.model_validate(rec.to_document())
+
+
+@router.get("/live-recordings/{rec_id}", response_model=LiveProgressOut, responses=ERRORS)
+def live_progress(actor: CurrentActor, recordings: Live, rec_id: RecId) -> LiveProgressOut:
+    """How far the recording in progress has been received and transcribed."""
+    rec = recordings.get(rec_id, actor)
+    return LiveProgressOut.model_validate(rec.progress())
 
 
 @router.post(

@@ -1,0 +1,173 @@
+"""Transcribe a recording while it is being made, so that little is left to do at its end.
+
+One :class:`LiveTranscription` per recording in progress. Its :class:`StreamDecoder` decodes the
+bytes as they arrive; whenever at least ``min_span`` seconds past the last cut have been
+decoded, a *step* is queued on a shared executor (its size bounds the CPU spent; each recording
+has at most one step queued or running):
+
+1. ``check()`` runs first (the caller's consent check); a refusal stops all further steps and is
+   kept in ``refusal`` for the caller to act on;
+2. VAD over the audio not yet transcribed, and :func:`~clearnote.asr.windows.next_cut` picks the
+   latest settled pause;
+3. ASR of the audio up to that pause; the result is kept as an :class:`AsrPart` (absolute times
+   via its start).
+
+At the end, :meth:`LiveTranscription.result` waits for a running step, drops a queued one, and
+returns all the decoded audio with the parts joined (:func:`~clearnote.asr.partial.merge_parts`):
+the pipeline then recognises only the audio after the last cut. Any failure here only means
+less was done ahead: the pipeline transcribes whatever the result does not cover.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+
+from clearnote.asr.base import AsrEngine, AsrOutput
+from clearnote.asr.partial import AsrPart, merge_parts
+from clearnote.asr.windows import next_cut
+from clearnote.audio import SAMPLE_RATE, DecodedAudio
+from clearnote.audio.stream import ByteStream, StreamDecoder
+from clearnote.errors import PolicyError
+
+log = logging.getLogger(__name__)
+MIN_SPAN_S = 20.0  # transcribe at least this much at once (Whisper decodes 30-s frames)
+GUARD_S = 1.0  # a pause counts once this much audio has arrived after it
+RETRY_S = 5.0  # after a step found no pause, wait for this much more audio
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """The whole recording decoded, and the ASR of its first ``asr.duration`` seconds (None
+    when nothing was transcribed ahead)."""
+
+    audio: DecodedAudio
+    asr: AsrOutput | None
+
+
+class LiveTranscription:
+    def __init__(
+        self,
+        source: ByteStream,
+        *,
+        engine_for: Callable[[], AsrEngine | None],
+        pool: Executor,
+        check: Callable[[], None],
+        max_seconds: float,
+        min_span: float = MIN_SPAN_S,
+        guard: float = GUARD_S,
+    ) -> None:
+        self._engine_for = engine_for
+        self._pool = pool
+        self._check = check
+        self._min_span = min_span
+        self._guard = guard
+        self._parts: list[AsrPart] = []
+        self._done = 0  # samples transcribed (the last cut)
+        self._tried = 0  # samples decoded when a step last found no pause
+        self._future: Future[None] | None = None
+        self._open = True  # steps may still be queued
+        self._lock = threading.Lock()
+        self.refusal: PolicyError | None = None
+        self.steps = 0  # steps that transcribed something
+        self._decoder = StreamDecoder(
+            source, max_seconds=max_seconds, on_progress=lambda _s: self._schedule()
+        )
+
+    @property
+    def transcribed_s(self) -> float:
+        return self._done / SAMPLE_RATE
+
+    @property
+    def received_s(self) -> float:
+        return self._decoder.seconds
+
+    def _schedule(self) -> None:
+        """Queue a step when enough new audio is decoded (called from the decoding thread and
+        after each step)."""
+        decoded = self._decoder.samples_decoded
+        with self._lock:
+            if not self._open or self._future is not None:
+                return
+            if decoded - self._done < (self._min_span + self._guard) * SAMPLE_RATE:
+                return
+            if decoded - self._tried < RETRY_S * SAMPLE_RATE:
+                return
+            try:
+                self._future = self._pool.submit(self._step)
+            except RuntimeError:  # the executor is shut down (process exit)
+                self._open = False
+
+    def _step(self) -> None:
+        try:
+            self._advance()
+        except PolicyError as exc:
+            self.refusal = exc
+            self._open = False
+        except Exception as exc:  # ahead-of-time work only: the pipeline does the rest
+            log.warning("live transcription stopped: %s", type(exc).__name__)
+            self._open = False
+        finally:
+            with self._lock:
+                self._future = None
+        self._schedule()
+
+    def _advance(self) -> None:
+        self._check()
+        engine = self._engine_for()
+        if engine is None:
+            self._open = False
+            return
+        decoded = self._decoder.samples_decoded
+        tail = self._decoder.read(self._done, decoded)
+        speech = engine.speech_regions(tail)
+        cut = next_cut(
+            speech,
+            available=tail.shape[0] / SAMPLE_RATE,
+            min_span=self._min_span,
+            guard=self._guard,
+        )
+        if cut is None:
+            self._tried = decoded
+            return
+        n = min(round(cut * SAMPLE_RATE), tail.shape[0])
+        output = engine.transcribe(tail[:n])
+        with self._lock:
+            self._parts.append(AsrPart(self._done / SAMPLE_RATE, output))
+            self._done += n
+            self.steps += 1
+        log.info(
+            "live transcription: %.1f s done of %.1f s",
+            self.transcribed_s,
+            decoded / SAMPLE_RATE,
+        )
+
+    def result(self) -> LiveResult | None:
+        """At the end (the source is closed): wait for decoding and a running step; None when
+        the audio could not be decoded here (the caller decodes it as an upload)."""
+        with self._lock:
+            self._open = False
+            running = self._future
+            if running is not None and running.cancel():
+                self._future = running = None
+        if running is not None:
+            try:
+                running.result()
+            except Exception as exc:  # already recorded by the step itself
+                log.debug("live step ended with %s", type(exc).__name__)
+        audio = self._decoder.finish(timeout=120.0)
+        if audio is None:
+            return None
+        with self._lock:
+            parts = list(self._parts)
+        return LiveResult(audio, merge_parts(parts) if parts else None)
+
+    def abandon(self) -> None:
+        """Stop queuing steps (a discarded recording); the caller closes the source."""
+        with self._lock:
+            self._open = False
+            if self._future is not None:
+                self._future.cancel()
