@@ -28,6 +28,18 @@ def review(w: Web, sid: str) -> dict[str, Any]:
     return doc
 
 
+def fresh_code(w: Web) -> str:
+    """The authenticator's next code: the sign-in one cannot be used a second time."""
+    w.advance(30)
+    return w.code()
+
+
+def reauth_attempts(w: Web) -> list[tuple[str, Any]]:
+    with w.ctx.tx() as db:
+        entries = audit_log.list_entries(db, action_prefix="auth.reauth")
+        return [(e.outcome, e.meta.get("reason")) for e in entries]
+
+
 def actions(w: Web, prefix: str) -> list[str]:
     with w.ctx.tx() as db:
         return [e.action for e in audit_log.list_entries(db, action_prefix=prefix)]
@@ -90,7 +102,9 @@ def test_dismissal_needs_a_reason_and_unknown_flags_are_refused(
 
 
 def test_sign_is_refused_until_everything_is_resolved(signed_in: Web, session: str) -> None:
-    r = signed_in.post(f"/sessions/{session}/sign", {"password": PASSWORD})
+    r = signed_in.post(
+        f"/sessions/{session}/sign", {"password": PASSWORD, "totp": fresh_code(signed_in)}
+    )
     assert r.status_code == 400 and "not resolved" in r.text
     assert review(signed_in, session)["signed"] is False
 
@@ -99,13 +113,24 @@ def test_sign_locks_the_note_then_addenda_diff_and_exports(signed_in: Web, sessi
     w = signed_in
     complete(w, session)
     assert review(w, session)["blockers"] == []
-    assert 'id="sign-button" disabled' not in w.http.get(f"/sessions/{session}").text
+    page = w.http.get(f"/sessions/{session}").text
+    assert 'id="sign-button" disabled' not in page
+    assert 'id="sign-totp" name="totp"' in page  # the owner has MFA: the code is asked for
 
-    r = w.post(f"/sessions/{session}/sign", {"password": "not the password at all"})
+    code = fresh_code(w)
+    r = w.post(f"/sessions/{session}/sign", {"password": "not the password at all", "totp": code})
     assert r.status_code == 401 and review(w, session)["signed"] is False
-    r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD})
+    r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD})  # no code
+    assert r.status_code == 401 and "authenticator code" in r.text
+    assert review(w, session)["signed"] is False and "note.sign" not in actions(w, "note.sign")
+    r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD, "totp": code})
     assert r.status_code == 303, r.text
-    assert "auth.reauth" in actions(w, "auth.reauth") and "note.sign" in actions(w, "note.sign")
+    assert reauth_attempts(w) == [
+        ("failed", "wrong password"),
+        ("failed", "mfa code missing"),
+        ("ok", None),
+    ]
+    assert "note.sign" in actions(w, "note.sign")
     doc = review(w, session)
     assert doc["signed"] is True and doc["status"] == "signed"
 
@@ -164,3 +189,24 @@ def test_review_state_is_sealed_and_superseded_copies_erased(signed_in: Web, ses
     assert len(states) == 2 and sum(a["erased_at"] is None for a in states) == 1
     blobs = (signed_in.settings.home / "blobs").rglob("*")
     assert all(b"discussed" not in p.read_bytes() for p in blobs if p.is_file())
+
+
+def test_api_sign_needs_a_fresh_code_and_refuses_a_replayed_one(
+    signed_in: Web, session: str
+) -> None:
+    w = signed_in
+    complete(w, session)
+    login_code = w.code()  # the step used to sign in: refused as a replay
+    r = w.api("POST", f"/api/sessions/{session}/sign", json={"password": PASSWORD})
+    assert r.status_code == 401 and "authenticator code" in r.json()["error"]["message"]
+    body = {"password": PASSWORD, "totp": login_code}
+    r = w.api("POST", f"/api/sessions/{session}/sign", json=body)
+    assert r.status_code == 401 and PASSWORD not in r.text and login_code not in r.text
+    assert review(w, session)["signed"] is False
+    body["totp"] = fresh_code(w)
+    r = w.api("POST", f"/api/sessions/{session}/sign", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["signed"] is True and r.json()["status"] == "signed"
+    r = w.api("POST", f"/api/sessions/{session}/sign", json=body)  # the same code again
+    assert r.status_code == 401
+    assert [o for o, _ in reauth_attempts(w)] == ["failed", "failed", "ok", "failed"]

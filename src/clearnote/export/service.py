@@ -14,7 +14,7 @@ from clearnote.export.pdf import render_pdf
 from clearnote.records import audit_log, sessions
 from clearnote.records.access import authorize, load_client
 from clearnote.records.context import Actor, PracticeContext
-from clearnote.records.review import load_review, refuse_unsigned
+from clearnote.records.review import EXPORT_PARTS, load_review, refuse_unsigned
 from clearnote.security.roles import Permission
 from clearnote.store.models import SessionRow
 
@@ -55,7 +55,7 @@ def export_note(ctx: PracticeContext, actor: Actor, session_id: str, fmt: str) -
             object_type="session",
             object_id=session_id,
         )
-    bundle = load_review(ctx, actor, session_id)
+    bundle = load_review(ctx, actor, session_id, EXPORT_PARTS)
     signed = refuse_unsigned(bundle)
     if fmt == "markdown":
         content = render_markdown(signed, bundle.addenda).encode("utf-8")

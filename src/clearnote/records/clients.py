@@ -146,45 +146,50 @@ class ClientView(BaseModel):
     participants: tuple[ParticipantView, ...]
 
 
+def client_view(ctx: PracticeContext, db: Session, actor: Actor, client: Client) -> ClientView:
+    """The client's decrypted name and participants for an authorized reader, in the caller's
+    transaction (audited ``client.read``)."""
+    authorize(ctx, db, actor, Permission.READ_CLIENT, action="client.read", client=client)
+    parts = db.scalars(
+        select(Participant)
+        .where(Participant.client_id == client.id)
+        .order_by(Participant.created_at)
+    ).all()
+    view = ClientView(
+        id=client.id,
+        name=keyring.open_field(
+            ctx, db, client.key_id, "clients", client.id, "name", client.name_ct
+        ),
+        jurisdictions=tuple(j for j in client.jurisdictions.split(",") if j),
+        clinician_id=client.clinician_id,
+        legal_hold=client.legal_hold,
+        participants=tuple(
+            ParticipantView(
+                id=p.id,
+                relation=p.relation,
+                name=keyring.open_field(
+                    ctx, db, client.key_id, "participants", p.id, "name", p.name_ct
+                ),
+            )
+            for p in parts
+        ),
+    )
+    audit_log.append(
+        ctx,
+        db,
+        actor=actor,
+        action="client.read",
+        object_type="client",
+        object_id=client.id,
+        client_id=client.id,
+    )
+    return view
+
+
 def show_client(ctx: PracticeContext, actor: Actor, client_id: str) -> ClientView:
     """Decrypt the client's name and participants for an authorized reader (audited read)."""
     with ctx.tx() as db:
-        client = load_client(db, client_id)
-        authorize(ctx, db, actor, Permission.READ_CLIENT, action="client.read", client=client)
-        parts = db.scalars(
-            select(Participant)
-            .where(Participant.client_id == client_id)
-            .order_by(Participant.created_at)
-        ).all()
-        view = ClientView(
-            id=client.id,
-            name=keyring.open_field(
-                ctx, db, client.key_id, "clients", client.id, "name", client.name_ct
-            ),
-            jurisdictions=tuple(j for j in client.jurisdictions.split(",") if j),
-            clinician_id=client.clinician_id,
-            legal_hold=client.legal_hold,
-            participants=tuple(
-                ParticipantView(
-                    id=p.id,
-                    relation=p.relation,
-                    name=keyring.open_field(
-                        ctx, db, client.key_id, "participants", p.id, "name", p.name_ct
-                    ),
-                )
-                for p in parts
-            ),
-        )
-        audit_log.append(
-            ctx,
-            db,
-            actor=actor,
-            action="client.read",
-            object_type="client",
-            object_id=client.id,
-            client_id=client.id,
-        )
-    return view
+        return client_view(ctx, db, actor, load_client(db, client_id))
 
 
 def list_clients(ctx: PracticeContext, actor: Actor) -> list[str]:

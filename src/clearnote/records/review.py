@@ -9,18 +9,21 @@ Storage (no new table; see the report to the record-system owner):
   signing every review change is refused, and corrections are addenda (``signed_note`` kind,
   :data:`ADDENDUM_MEDIA`), each its own immutable artefact.
 
-Authorization stays in ``records.sessions`` / ``records.access``: every read goes through
-``load_artefact`` (audited), every write through ``store_artefact``; signing also needs
-``sign_note`` and a fresh password check (re-authentication), audited as ``auth.reauth``.
+Authorization stays in ``records.sessions`` / ``records.access``: :func:`load_review` reads
+through ``sessions.read_session`` (one transaction; each artefact read authorized and audited,
+only the parts asked for decrypted), every write goes through ``store_artefact``; signing also
+needs ``sign_note`` and re-authentication with the sign-in factors (password, and the TOTP code
+where the roles require MFA), audited as ``auth.reauth`` by ``records.users``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 from clearnote.domain.consent import Purpose
 from clearnote.domain.note import Note
@@ -41,14 +44,13 @@ from clearnote.domain.review import (
     sign_blockers,
 )
 from clearnote.errors import BadInputError, PolicyError
-from clearnote.records import audit_log, sessions
-from clearnote.records.access import authorize, load_client
+from clearnote.records import sessions, users
+from clearnote.records.access import UnknownObjectError, authorize, load_client
+from clearnote.records.clients import ClientView
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.records.sessions import ArtefactView, SessionView
-from clearnote.records.users import AuthenticationError
-from clearnote.security import passwords
 from clearnote.security.roles import Permission
-from clearnote.store.models import SessionRow, User
+from clearnote.store.models import SessionRow
 
 REVIEW_MEDIA = "application/vnd.clearnote.review+json"
 SIGNED_MEDIA = "application/vnd.clearnote.signed-note+json"
@@ -59,9 +61,70 @@ class ReviewStateError(BadInputError):
     """The review cannot take this change (signed already, unknown flag, sign blocked)."""
 
 
+Part = Literal["transcript", "draft", "screening", "assessment", "review", "signed", "addenda"]
+#: what a review change or sign-off needs: the draft, its flags' sources and the review state
+EDIT_PARTS: frozenset[Part] = frozenset({"draft", "screening", "review"})
+#: what an export needs
+EXPORT_PARTS: frozenset[Part] = frozenset({"signed", "addenda"})
+
+
+def page_parts(signed: bool) -> frozenset[Part]:
+    """What the review page shows: the transcript and the AI screening and assessment, with the
+    draft and its review state before signing, or the signed note and its addenda after."""
+    common: frozenset[Part] = frozenset({"transcript", "screening", "assessment"})
+    return common | (EXPORT_PARTS if signed else frozenset({"draft", "review"}))
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """The live artefact filling each part of a review (the latest of its kind)."""
+
+    transcript: ArtefactView | None
+    draft: ArtefactView | None
+    screening: ArtefactView | None
+    assessment: ArtefactView | None
+    review: ArtefactView | None
+    signed: ArtefactView | None
+    addenda: tuple[ArtefactView, ...]
+    audio: ArtefactView | None
+    exports: tuple[ArtefactView, ...]
+
+    @classmethod
+    def of(cls, view: SessionView) -> _Slots:
+        arts = [a for a in view.artefacts if a.erased_at is None]
+        return cls(
+            transcript=_latest(arts, "transcript", None),
+            draft=_latest(arts, "draft", "application/json"),
+            screening=_latest(arts, "screening", None),
+            assessment=_latest(arts, "assessment", None),
+            review=_latest(arts, "draft", REVIEW_MEDIA),
+            signed=_latest(arts, "signed_note", SIGNED_MEDIA),
+            addenda=tuple(
+                a for a in arts if a.kind == "signed_note" and a.media_type == ADDENDUM_MEDIA
+            ),
+            audio=_latest(arts, "audio", None),
+            exports=tuple(a for a in arts if a.kind == "export"),
+        )
+
+    def ids(self, parts: Collection[Part]) -> list[str]:
+        single = {
+            "transcript": self.transcript,
+            "draft": self.draft,
+            "screening": self.screening,
+            "assessment": self.assessment,
+            "review": self.review,
+            "signed": self.signed,
+        }
+        out = [a.id for p, a in single.items() if p in parts and a is not None]
+        if "addenda" in parts:
+            out.extend(a.id for a in self.addenda)
+        return out
+
+
 @dataclass
 class ReviewBundle:
-    """Everything the review page shows, decrypted for an authorized reader."""
+    """What a review needs, decrypted for an authorized reader. Parts not asked for (see
+    :func:`load_review`) are None or empty; the artefact ids and ``is_signed`` are always set."""
 
     session: SessionView
     transcript: dict[str, Any] | None
@@ -75,12 +138,18 @@ class ReviewBundle:
     draft_artefact_id: str | None = None
     audio_artefact_id: str | None = None
     review_artefact_id: str | None = None
+    signed_artefact_id: str | None = None
+    client: ClientView | None = None
 
     @property
+    def is_signed(self) -> bool:
+        return self.signed_artefact_id is not None or self.session.status == "signed"
+
+    @cached_property
     def note(self) -> Note | None:
         return Note.model_validate(self.draft["note"]) if self.draft else None
 
-    @property
+    @cached_property
     def flags(self) -> tuple[ReviewFlag, ...]:
         if self.draft is None:
             return ()
@@ -105,59 +174,65 @@ class ReviewBundle:
 
 
 def _latest(arts: list[ArtefactView], kind: str, media: str | None) -> ArtefactView | None:
-    found = [
-        a
-        for a in arts
-        if a.kind == kind and a.erased_at is None and (media is None or a.media_type == media)
-    ]
+    found = [a for a in arts if a.kind == kind and (media is None or a.media_type == media)]
     return found[-1] if found else None
 
 
-def _doc(ctx: PracticeContext, actor: Actor, art: ArtefactView | None) -> dict[str, Any] | None:
-    if art is None:
+def _doc(data: dict[str, bytes], art: ArtefactView | None) -> dict[str, Any] | None:
+    if art is None or art.id not in data:
         return None
-    value = json.loads(sessions.load_artefact(art.id, actor=actor, ctx=ctx))
+    value = json.loads(data[art.id])
     return value if isinstance(value, dict) else None
 
 
-def load_review(ctx: PracticeContext, actor: Actor, session_id: str) -> ReviewBundle:
-    """The session's documents and review state (each artefact read is authorized and audited)."""
-    view = sessions.show_session(ctx, actor, session_id)
-    arts = [a for a in view.artefacts if a.erased_at is None]
-    draft_art = _latest(arts, "draft", "application/json")
-    review_art = _latest(arts, "draft", REVIEW_MEDIA)
-    signed_art = _latest(arts, "signed_note", SIGNED_MEDIA)
-    audio_art = _latest(arts, "audio", None)
+def load_review(
+    ctx: PracticeContext,
+    actor: Actor,
+    session_id: str,
+    parts: Collection[Part] | None = None,
+    *,
+    with_client: bool = False,
+) -> ReviewBundle:
+    """The session's review documents, read in one transaction (``sessions.read_session``:
+    the session read and each artefact read authorized and audited). Only ``parts`` are
+    decrypted; None: what the review page shows (:func:`page_parts`). ``with_client``: the
+    client's details too (audited ``client.read``)."""
+    found: list[_Slots] = []
+
+    def pick(view: SessionView) -> list[str]:
+        slots = _Slots.of(view)
+        found.append(slots)
+        return slots.ids(page_parts(slots.signed is not None) if parts is None else parts)
+
+    read = sessions.read_session(ctx, actor, session_id, pick, with_client=with_client)
+    slots = found[0]
+    data = read.data
     bundle = ReviewBundle(
-        session=view,
-        transcript=_doc(ctx, actor, _latest(arts, "transcript", None)),
-        draft=_doc(ctx, actor, draft_art),
-        screening=_doc(ctx, actor, _latest(arts, "screening", None)),
-        assessment=_doc(ctx, actor, _latest(arts, "assessment", None)),
+        session=read.view,
+        transcript=_doc(data, slots.transcript),
+        draft=_doc(data, slots.draft),
+        screening=_doc(data, slots.screening),
+        assessment=_doc(data, slots.assessment),
         state=None,
-        signed=_doc(ctx, actor, signed_art),
-        addenda=[
-            d
-            for a in arts
-            if a.kind == "signed_note" and a.media_type == ADDENDUM_MEDIA
-            for d in [_doc(ctx, actor, a)]
-            if d is not None
-        ],
-        exports=[a for a in arts if a.kind == "export"],
-        draft_artefact_id=draft_art.id if draft_art else None,
-        audio_artefact_id=audio_art.id if audio_art else None,
-        review_artefact_id=review_art.id if review_art else None,
+        signed=_doc(data, slots.signed),
+        addenda=[d for a in slots.addenda for d in [_doc(data, a)] if d is not None],
+        exports=list(slots.exports),
+        draft_artefact_id=slots.draft.id if slots.draft else None,
+        audio_artefact_id=slots.audio.id if slots.audio else None,
+        review_artefact_id=slots.review.id if slots.review else None,
+        signed_artefact_id=slots.signed.id if slots.signed else None,
+        client=read.client,
     )
-    stored = _doc(ctx, actor, review_art)
+    stored = _doc(data, slots.review)
     if stored is not None:
         bundle.state = ReviewState.model_validate(stored)
-    elif draft_art is not None:
-        bundle.state = ReviewState(session_id=session_id, draft_artefact_id=draft_art.id)
+    elif slots.draft is not None and (parts is None or "review" in parts):
+        bundle.state = ReviewState(session_id=session_id, draft_artefact_id=slots.draft.id)
     return bundle
 
 
 def _check_open(bundle: ReviewBundle) -> ReviewState:
-    if bundle.session.status == "signed" or bundle.signed is not None:
+    if bundle.is_signed:
         raise ReviewStateError(
             f"SESSION {bundle.session.id}: the note is signed; add an addendum instead"
         )
@@ -197,7 +272,7 @@ def _change(
     session_id: str,
     update: Callable[[ReviewBundle, ReviewState], ReviewState],
 ) -> ReviewState:
-    bundle = load_review(ctx, actor, session_id)
+    bundle = load_review(ctx, actor, session_id, EDIT_PARTS)
     state = _check_open(bundle)
     return _save(ctx, actor, bundle, update(bundle, state))
 
@@ -348,36 +423,13 @@ def set_header(
     return _change(ctx, actor, session_id, update)
 
 
-def reauthenticate(ctx: PracticeContext, actor: Actor, password: str) -> None:
-    """A fresh password check for the acting user (before signing); audited either way."""
-    with ctx.tx() as db:
-        user = db.get(User, actor.user_id)
-        ok = (
-            user is not None
-            and not user.disabled
-            and passwords.verify_password(user.password_hash, password)
-        )
-        audit_log.append(
-            ctx,
-            db,
-            actor=actor,
-            action="auth.reauth",
-            object_type="user",
-            object_id=actor.user_id,
-            outcome="ok" if ok else "failed",
-            meta={"purpose": "note.sign"},
-        )
-    if not ok:
-        raise AuthenticationError("re-authentication refused")
-
-
 def _authorize_session(
     ctx: PracticeContext, actor: Actor, session_id: str, permission: Permission, action: str
 ) -> str:
     with ctx.tx() as db:
         row = db.get(SessionRow, session_id)
         if row is None:
-            raise ReviewStateError(f"SESSION: no session with id {session_id}")
+            raise UnknownObjectError(f"SESSION: no session with id {session_id}")
         client = load_client(db, row.client_id)
         authorize(
             ctx,
@@ -393,13 +445,20 @@ def _authorize_session(
 
 
 def sign_note(
-    ctx: PracticeContext, actor: Actor, session_id: str, *, password: str
+    ctx: PracticeContext,
+    actor: Actor,
+    session_id: str,
+    *,
+    password: str,
+    totp_code: str | None = None,
 ) -> dict[str, Any]:
-    """Re-authenticate, check every blocker is cleared, store the signed note (immutable) and
-    record the sign-off. Returns the signed-note document."""
+    """Re-authenticate (password, and the TOTP code where the actor's roles require MFA: the
+    sign-in checks, a code usable once), check every blocker is cleared, store the signed note
+    (immutable) and record the sign-off. Returns the signed-note document; a refused
+    re-authentication signs nothing (AuthenticationError, audited ``auth.reauth`` failed)."""
     _authorize_session(ctx, actor, session_id, Permission.SIGN_NOTE, "note.sign")
-    reauthenticate(ctx, actor, password)
-    bundle = load_review(ctx, actor, session_id)
+    users.reauthenticate(ctx, actor, password=password, totp_code=totp_code, purpose="note.sign")
+    bundle = load_review(ctx, actor, session_id, EDIT_PARTS)
     state = _check_open(bundle)
     blockers = bundle.blockers()
     if blockers:

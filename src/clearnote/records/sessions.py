@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,10 +28,10 @@ from clearnote.domain.retention import (
     DeletionReceipt,
     RetentionFacts,
 )
-from clearnote.errors import BadInputError
+from clearnote.errors import BadInputError, IntegrityError
 from clearnote.records import audit_log, keyring
 from clearnote.records.access import UnknownObjectError, authorize, load_client, refuse
-from clearnote.records.clients import check_participants
+from clearnote.records.clients import ClientView, check_participants, client_view
 from clearnote.records.consent import enforce_consent, ledger_for, require_consent
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.retention.policy import explain
@@ -55,6 +56,7 @@ __all__ = [
     "erase_artefact",
     "list_sessions",
     "load_artefact",
+    "read_session",
     "record_ai_run",
     "require_consent",
     "run_retention",
@@ -82,6 +84,25 @@ def _load_session(db: Session, session_id: str, *, lock: bool = False) -> Sessio
     if row is None:
         raise UnknownObjectError(f"SESSION: no session with id {session_id}")
     return row
+
+
+# Row locks on artefacts (PostgreSQL; SQLite's BEGIN IMMEDIATE already admits one writer): a
+# reader holds FOR SHARE while it opens the blob, an erasure FOR UPDATE while it destroys the key
+# and removes the blob, so a read never meets a blob erased under it and two erasures of one
+# artefact never both run. Artefact rows are locked before the audit chain's practice row, and
+# several at once in id order, so these locks never deadlock.
+SHARE: dict[str, bool] = {"read": True}
+
+
+def _lock_artefacts(
+    db: Session, ids: Sequence[str], *, share: bool = False
+) -> dict[str, ArtefactRow]:
+    """The artefact rows with these ids, locked in id order (missing ids are left out)."""
+    if not ids:
+        return {}
+    query = select(ArtefactRow).where(ArtefactRow.id.in_(ids)).order_by(ArtefactRow.id)
+    rows = db.scalars(query.with_for_update(read=share)).all()
+    return {r.id: r for r in rows}
 
 
 def _authorized_session(
@@ -267,64 +288,127 @@ def store_artefact(
     return aid
 
 
-def load_artefact(artefact_id: str, *, actor: Actor, ctx: PracticeContext) -> bytes:
-    """Open an artefact for an authorized reader; every read is audited. A tampered blob raises
-    IntegrityError (and the failure is audited)."""
-    from clearnote.errors import IntegrityError
-
-    with ctx.tx() as db:
-        row = db.get(ArtefactRow, artefact_id)
-        if row is None:
-            raise UnknownObjectError(f"ARTEFACT: no artefact with id {artefact_id}")
-        client = load_client(db, row.client_id)
-        if row.kind == "psychotherapy_note" and row.owner_user_id != actor.user_id:
-            raise refuse(
-                actor,
-                action="artefact.read",
-                object_type="artefact",
-                object_id=row.id,
-                client_id=client.id,
-                reason="psychotherapy notes are readable by their author only",
-            )
-        authorize(
-            ctx,
-            db,
+def _open_row(
+    ctx: PracticeContext, db: Session, actor: Actor, row: ArtefactRow, client: Client
+) -> bytes | None:
+    """Authorize, decrypt and audit one artefact read in the caller's transaction. None when
+    the blob fails its integrity check (audited as ``integrity_error``)."""
+    if row.kind == "psychotherapy_note" and row.owner_user_id != actor.user_id:
+        raise refuse(
             actor,
-            Permission.READ_ARTEFACT,
-            action="artefact.read",
-            client=client,
-            object_type="artefact",
-            object_id=row.id,
-        )
-        if row.erased_at is not None or row.blob_ref is None:
-            raise ErasedError(f"ARTEFACT {artefact_id}: erased at {row.erased_at}")
-        meta: dict[str, Any] = {"kind": row.kind, "session_id": row.session_id}
-        try:
-            key = keyring.get_key(ctx, db, row.key_id)
-            data = crypto.open_sealed(
-                key,
-                ctx.blobs.get(row.blob_ref),
-                crypto.aad_for("artefacts", row.id, "blob", row.key_id),
-                what=f"artefact {row.id}",
-            )
-        except IntegrityError:
-            failed = True
-        else:
-            failed = False
-        audit_log.append(
-            ctx,
-            db,
-            actor=actor,
             action="artefact.read",
             object_type="artefact",
             object_id=row.id,
             client_id=client.id,
-            outcome="integrity_error" if failed else "ok",
-            meta=meta,
+            reason="psychotherapy notes are readable by their author only",
         )
-    if failed:
+    authorize(
+        ctx,
+        db,
+        actor,
+        Permission.READ_ARTEFACT,
+        action="artefact.read",
+        client=client,
+        object_type="artefact",
+        object_id=row.id,
+    )
+    if row.erased_at is not None or row.blob_ref is None:
+        raise ErasedError(f"ARTEFACT {row.id}: erased at {row.erased_at}")
+    meta: dict[str, Any] = {"kind": row.kind, "session_id": row.session_id}
+    data: bytes | None
+    try:
+        key = keyring.get_key(ctx, db, row.key_id)
+        data = crypto.open_sealed(
+            key,
+            ctx.blobs.get(row.blob_ref),
+            crypto.aad_for("artefacts", row.id, "blob", row.key_id),
+            what=f"artefact {row.id}",
+        )
+    except IntegrityError:
+        data = None
+    audit_log.append(
+        ctx,
+        db,
+        actor=actor,
+        action="artefact.read",
+        object_type="artefact",
+        object_id=row.id,
+        client_id=client.id,
+        outcome="integrity_error" if data is None else "ok",
+        meta=meta,
+    )
+    return data
+
+
+def load_artefact(artefact_id: str, *, actor: Actor, ctx: PracticeContext) -> bytes:
+    """Open an artefact for an authorized reader; every read is audited. A tampered blob raises
+    IntegrityError (and the failure is audited)."""
+    with ctx.tx() as db:
+        row = db.get(ArtefactRow, artefact_id, with_for_update=SHARE)
+        if row is None:
+            raise UnknownObjectError(f"ARTEFACT: no artefact with id {artefact_id}")
+        data = _open_row(ctx, db, actor, row, load_client(db, row.client_id))
+    if data is None:
         raise IntegrityError(f"artefact {artefact_id}: failed its integrity check")
     return data
+
+
+@dataclass(frozen=True)
+class SessionRead:
+    """A session's view, the plaintext of the artefacts picked (by id) and, when asked for,
+    the client's decrypted details."""
+
+    view: SessionView
+    data: dict[str, bytes] = field(repr=False)
+    client: ClientView | None = None
+
+    def __repr__(self) -> str:
+        return f"SessionRead(session={self.view.id!r}, artefacts={sorted(self.data)!r})"
+
+
+def read_session(
+    ctx: PracticeContext,
+    actor: Actor,
+    session_id: str,
+    pick: Callable[[SessionView], Iterable[str]],
+    *,
+    with_client: bool = False,
+) -> SessionRead:
+    """In one transaction: the session (authorized, audited ``session.read``), the artefacts
+    ``pick`` chooses from its view (each authorized, decrypted and audited ``artefact.read``,
+    like :func:`load_artefact`) and, with ``with_client``, the client's details (audited
+    ``client.read``). Only the picked artefacts are decrypted."""
+    failed: str | None = None
+    data: dict[str, bytes] = {}
+    with ctx.tx() as db:
+        s, client = _authorized_session(
+            ctx, db, actor, session_id, Permission.READ_ARTEFACT, "session.read"
+        )
+        view = _view(db, s, with_psychotherapy_of=actor.user_id)
+        picked = list(dict.fromkeys(pick(view)))
+        rows = _lock_artefacts(db, picked, share=True)  # before the audit's practice lock
+        audit_log.append(
+            ctx,
+            db,
+            actor=actor,
+            action="session.read",
+            object_type="session",
+            object_id=s.id,
+            client_id=client.id,
+        )
+        for aid in picked:
+            row = rows.get(aid)
+            if row is None or row.session_id != s.id:
+                raise UnknownObjectError(f"ARTEFACT: no artefact with id {aid} in this session")
+            opened = _open_row(ctx, db, actor, row, client)
+            if opened is None:
+                failed = failed or aid
+            else:
+                data[aid] = opened
+        person = client_view(ctx, db, actor, client) if with_client else None
+    if failed is not None:
+        raise IntegrityError(f"artefact {failed}: failed its integrity check")
+    return SessionRead(view, data, person)
 
 
 def record_ai_run(
@@ -618,7 +702,12 @@ def delete_session(
         s, client = _authorized_session(
             ctx, db, actor, session_id, Permission.DELETE_SESSION, "session.delete"
         )
-        arts = db.scalars(select(ArtefactRow).where(ArtefactRow.session_id == s.id)).all()
+        arts = db.scalars(
+            select(ArtefactRow)
+            .where(ArtefactRow.session_id == s.id)
+            .order_by(ArtefactRow.id)
+            .with_for_update()
+        ).all()
         if client.legal_hold or any(a.legal_hold and a.erased_at is None for a in arts):
             raise refuse(
                 actor,
@@ -661,7 +750,7 @@ def erase_artefact(
 ) -> DeletionReceipt:
     """Erase one artefact (the retention scheduler passes ``rule``; a person passes ``actor``)."""
     with ctx.tx() as db:
-        row = db.get(ArtefactRow, artefact_id)
+        row = db.get(ArtefactRow, artefact_id, with_for_update=True)
         if row is None:
             raise UnknownObjectError(f"ARTEFACT: no artefact with id {artefact_id}")
         client = load_client(db, row.client_id)
@@ -702,4 +791,10 @@ def run_retention(ctx: PracticeContext, *, now: datetime | None = None) -> list[
                 row.retention_due, row.retention_rule = d.due_at, d.rule
             if d.status == "erase":
                 due.append((row.id, d.rule, d.reason))
-    return [erase_artefact(ctx, aid, actor=None, rule=rule, reason=why) for aid, rule, why in due]
+    receipts: list[DeletionReceipt] = []
+    for aid, rule, why in due:
+        try:
+            receipts.append(erase_artefact(ctx, aid, actor=None, rule=rule, reason=why))
+        except ErasedError:
+            continue  # erased by someone else since the scan (a clinician, another run)
+    return receipts

@@ -109,7 +109,6 @@ def authenticate(
 ) -> LoginResult:
     """Check password (+ TOTP where required); lock after ``login_max_failures`` failures for
     ``login_lockout_s``, doubling with each further failure. Raises AuthenticationError."""
-    s = ctx.settings
     now = ctx.now()
     failure: str | None = None
     result: LoginResult | None = None
@@ -144,11 +143,8 @@ def authenticate(
                 meta={"reason": failure},
             )
         else:
-            roles = frozenset(Role(r) for r in user.roles.split(",") if r)
-            ok = passwords.verify_password(user.password_hash, password)
-            reason = "wrong password"
-            if ok and mfa_required(roles):
-                ok, reason = _check_totp(ctx, db, user, totp_code)
+            roles = user_roles(user)
+            ok, reason = _check_factors(ctx, db, user, roles, password, totp_code)
             if ok:
                 user.failed_attempts = 0
                 user.locked_until = None
@@ -178,13 +174,6 @@ def authenticate(
                 )
                 result = LoginResult(token, user.id, roles)
             else:
-                user.failed_attempts += 1
-                over = user.failed_attempts - s.login_max_failures
-                meta: dict[str, object] = {"reason": reason, "failures": user.failed_attempts}
-                if over >= 0:
-                    lock = timedelta(seconds=s.login_lockout_s * (2 ** min(over, 10)))
-                    user.locked_until = now + lock
-                    meta["locked_s"] = int(lock.total_seconds())
                 failure = reason
                 audit_log.append(
                     ctx,
@@ -196,7 +185,7 @@ def authenticate(
                     object_type="user",
                     object_id=user.id,
                     outcome="failed",
-                    meta=meta,
+                    meta=_count_failure(ctx, user, reason),
                 )
     if result is None:
         locked = failure == "account locked"
@@ -204,6 +193,41 @@ def authenticate(
             "sign-in refused: account locked, try later" if locked else "sign-in refused"
         )
     return result
+
+
+def user_roles(user: User) -> frozenset[Role]:
+    return frozenset(Role(r) for r in user.roles.split(",") if r)
+
+
+def _check_factors(
+    ctx: PracticeContext,
+    db: Session,
+    user: User,
+    roles: frozenset[Role],
+    password: str,
+    totp_code: str | None,
+) -> tuple[bool, str]:
+    """Password, then TOTP where the roles require it (sign-in and re-authentication alike).
+    An accepted code's time step is stored: the same code is refused the second time."""
+    if not passwords.verify_password(user.password_hash, password):
+        return False, "wrong password"
+    if mfa_required(roles):
+        return _check_totp(ctx, db, user, totp_code)
+    return True, ""
+
+
+def _count_failure(ctx: PracticeContext, user: User, reason: str) -> dict[str, object]:
+    """Count a failed attempt; lock after ``login_max_failures`` for ``login_lockout_s``,
+    doubling with each further failure. Returns the audit metadata."""
+    s = ctx.settings
+    user.failed_attempts += 1
+    over = user.failed_attempts - s.login_max_failures
+    meta: dict[str, object] = {"reason": reason, "failures": user.failed_attempts}
+    if over >= 0:
+        lock = timedelta(seconds=s.login_lockout_s * (2 ** min(over, 10)))
+        user.locked_until = ctx.now() + lock
+        meta["locked_s"] = int(lock.total_seconds())
+    return meta
 
 
 def _check_totp(
@@ -221,6 +245,62 @@ def _check_totp(
         return False, "wrong or reused mfa code"
     user.totp_last_step = check.step
     return True, ""
+
+
+REAUTH_REFUSED = (
+    "re-authentication refused: the password or authenticator code was not accepted "
+    "(each code works once: wait for the next one); nothing was changed"
+)
+
+
+def reauthenticate(
+    ctx: PracticeContext,
+    actor: Actor,
+    *,
+    password: str,
+    totp_code: str | None,
+    purpose: str,
+) -> None:
+    """A fresh check of the acting user's factors before a consequential act (``purpose``, e.g.
+    ``note.sign``): the same checks as sign-in (password, TOTP where the roles require it, a
+    code's time step used once), failures counted towards the same lockout. Audited as
+    ``auth.reauth`` either way; raises AuthenticationError when refused."""
+    ok = False
+    locked = False
+    with ctx.tx() as db:
+        user = db.get(User, actor.user_id)
+        meta: dict[str, object] = {"purpose": purpose}
+        outcome = "failed"
+        if user is None or user.disabled:
+            meta["reason"] = "unknown or disabled account"
+        elif user.locked_until is not None and ctx.now() < user.locked_until:
+            locked = True
+            outcome = "refused"
+            meta["reason"] = "account locked"
+        else:
+            roles = user_roles(user)
+            meta["mfa"] = mfa_required(roles)
+            ok, reason = _check_factors(ctx, db, user, roles, password, totp_code)
+            if ok:
+                user.failed_attempts = 0
+                user.locked_until = None
+                outcome = "ok"
+            else:
+                meta.update(_count_failure(ctx, user, reason))
+        audit_log.append(
+            ctx,
+            db,
+            actor=actor,
+            action="auth.reauth",
+            object_type="user",
+            object_id=actor.user_id,
+            outcome=outcome,
+            meta=meta,
+        )
+    if locked:
+        raise AuthenticationError("re-authentication refused: account locked, try later")
+    if not ok:
+        raise AuthenticationError(REAUTH_REFUSED)
 
 
 def totp_secret(ctx: PracticeContext, db: Session, user_id: str) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from clearnote.records import clients, consent, sessions
 from clearnote.records.access import UnknownObjectError
-from clearnote.records.review import load_review, resolve_flag
+from clearnote.records.review import EDIT_PARTS, load_review, resolve_flag, sign_note
 from clearnote.web.deps import Ctx, CurrentActor, Jobs, csrf_protect
 
 router = APIRouter(prefix="/api", dependencies=[Depends(csrf_protect)], tags=["api"])
@@ -68,6 +68,16 @@ class ReviewOut(BaseModel):
     flags: list[FlagOut]
     blockers: list[str]
     signed: bool
+
+
+class SignIn(BaseModel):
+    password: str = Field(min_length=1, max_length=1000, repr=False)
+    totp: str | None = Field(
+        default=None,
+        max_length=12,
+        repr=False,
+        description="the current authenticator code (required for roles with MFA)",
+    )
 
 
 class ResolveIn(BaseModel):
@@ -143,7 +153,7 @@ def api_job(actor: CurrentActor, runner: Jobs, job_id: str) -> JobOut:
 
 
 def _review_out(ctx: Ctx, actor: CurrentActor, session_id: str) -> ReviewOut:
-    b = load_review(ctx, actor, session_id)
+    b = load_review(ctx, actor, session_id, EDIT_PARTS)
     flags = []
     for f in b.flags:
         r = b.state.resolution(f.id) if b.state else None
@@ -158,7 +168,7 @@ def _review_out(ctx: Ctx, actor: CurrentActor, session_id: str) -> ReviewOut:
                 action=r.action if r else None,
             )
         )
-    signed = b.signed is not None
+    signed = b.is_signed
     return ReviewOut(
         session_id=session_id,
         status=b.session.status,
@@ -180,4 +190,12 @@ def api_resolve(
     resolve_flag(
         ctx, actor, session_id, flag_id, action=body.action, reason=body.reason, text=body.text
     )
+    return _review_out(ctx, actor, session_id)
+
+
+@router.post("/sessions/{session_id}/sign", response_model=ReviewOut, responses=ERRORS)
+def api_sign(ctx: Ctx, actor: CurrentActor, session_id: str, body: SignIn) -> ReviewOut:
+    """Sign the note: re-authenticate with the password and, for roles that require MFA, the
+    current authenticator code (each code is accepted once). 401 when refused; nothing signed."""
+    sign_note(ctx, actor, session_id, password=body.password, totp_code=body.totp or None)
     return _review_out(ctx, actor, session_id)

@@ -14,8 +14,10 @@ from clearnote.domain.note import Note
 from clearnote.domain.review import CPT_CODES, MODALITIES, draft_diff
 from clearnote.errors import BadInputError
 from clearnote.export.service import export_note
-from clearnote.records import clients, review, sessions
+from clearnote.records import review, sessions
 from clearnote.records.access import UnknownObjectError
+from clearnote.records.sessions import ArtefactView, SessionView
+from clearnote.security.roles import mfa_required
 from clearnote.web.deps import Ctx, CurrentActor, csrf_protect, render
 from clearnote.web.view import review_view
 
@@ -31,11 +33,11 @@ def _back(session_id: str, anchor: str = "") -> Response:
 
 @router.get("/sessions/{session_id}")
 def review_page(request: Request, ctx: Ctx, actor: CurrentActor, session_id: str) -> Response:
-    bundle = review.load_review(ctx, actor, session_id)
-    client = clients.show_client(ctx, actor, bundle.session.client_id)
+    bundle = review.load_review(ctx, actor, session_id, with_client=True)
     context: dict[str, Any] = review_view(bundle)
     context.update(
-        client=client,
+        client=bundle.client,
+        mfa=mfa_required(actor.roles),
         session=bundle.session,
         cpt_codes=CPT_CODES,
         modalities=MODALITIES,
@@ -51,11 +53,17 @@ def review_page(request: Request, ctx: Ctx, actor: CurrentActor, session_id: str
 @router.get("/sessions/{session_id}/audio")
 def audio(ctx: Ctx, actor: CurrentActor, session_id: str) -> Response:
     """The decrypted recording for an authorized reader (the read is audited; never cached)."""
-    view = sessions.show_session(ctx, actor, session_id)
-    art = next((a for a in view.artefacts if a.kind == "audio" and a.erased_at is None), None)
-    if art is None:
+    found: list[ArtefactView] = []
+
+    def pick(view: SessionView) -> list[str]:
+        found.extend(a for a in view.artefacts if a.kind == "audio" and a.erased_at is None)
+        return [a.id for a in found[:1]]
+
+    read = sessions.read_session(ctx, actor, session_id, pick)
+    if not found:
         raise UnknownObjectError(f"SESSION {session_id}: no stored recording")
-    data = sessions.load_artefact(art.id, actor=actor, ctx=ctx)
+    art = found[0]
+    data = read.data[art.id]
     media = art.media_type if art.media_type.startswith("audio/") else "application/octet-stream"
     return Response(
         data,
@@ -131,8 +139,9 @@ def sign(
     actor: CurrentActor,
     session_id: str,
     password: Annotated[str, Form(max_length=1000)],
+    totp: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    review.sign_note(ctx, actor, session_id, password=password)
+    review.sign_note(ctx, actor, session_id, password=password, totp_code=totp or None)
     return _back(session_id, "signed")
 
 
