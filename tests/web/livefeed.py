@@ -6,15 +6,29 @@ Used by the live-transcription tests and ``tests/bench/bench_live.py``."""
 from __future__ import annotations
 
 import io
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import av
 import numpy as np
+from fastapi.testclient import TestClient
 
 from clearnote.audio import SAMPLE_RATE, load_audio
 from clearnote.commands.demo import sample_session
+from clearnote.config import Settings
+from clearnote.pipeline.analysis import load_engines
+from clearnote.records import sessions
+from clearnote.records.practice import cli_actor, init_practice, open_practice
+from clearnote.records.users import totp_secret
+from clearnote.transcription.live import GUARD_S, MIN_SPAN_S
+from clearnote.transcription.service import build_transcriber
+from clearnote.web.app import create_app
+from tests.web.conftest import EMAIL, PASSWORD, Web
 
 
 class Api(Protocol):
@@ -86,3 +100,84 @@ def send(
         if on_chunk is not None:
             on_chunk(seq, rid)
     return rid
+
+
+@contextmanager
+def whisper_app(root: Path, model: str = "tiny.en") -> Iterator[Web]:
+    """An in-process app with the real pipeline (Whisper ``model``, diarization, extractive
+    drafting), its models loaded before it is returned; signed in as the owner."""
+    settings = Settings(home=root / "home", key_file=root / "keys" / "kek", asr_model=model)
+    init_practice(settings, owner_email=EMAIL, password=PASSWORD)
+    ctx = open_practice(settings)
+    fixed = datetime.now(UTC)
+    start = time.monotonic()
+    ctx.clock = lambda: fixed + timedelta(seconds=time.monotonic() - start)
+    owner = cli_actor(ctx)
+    with ctx.tx() as db:
+        secret = totp_secret(ctx, db, owner.user_id)
+    transcriber = build_transcriber(settings)
+    engines = load_engines(settings)
+    app = create_app(
+        settings,
+        ctx=ctx,
+        transcriber_for=lambda: transcriber,
+        engines_for=lambda: engines,
+        max_upload_bytes=256 * 1024 * 1024,
+    )
+    try:
+        with TestClient(app, base_url="https://testserver") as http:
+            w = Web(app, http, ctx, owner, settings, secret)
+            assert w.login().status_code == 303
+            yield w
+    finally:
+        ctx.close()
+
+
+def wait_job(w: Web, job: str, timeout: float = 3600.0) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        doc = w.http.get(f"/api/jobs/{job}").json()
+        if doc["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    return doc
+
+
+def upload(w: Api, cid: str, data: bytes) -> str:
+    """Upload a whole recording; the job id."""
+    r = w.api(
+        "POST",
+        f"/api/clients/{cid}/recordings?fmt=soap",
+        content=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert r.status_code == 202, r.text
+    return str(r.json()["id"])
+
+
+def caught_up(w: Web, rid: str, duration: float, timeout: float) -> dict[str, Any]:
+    """Wait until all the audio is decoded and transcription has reached the last pause
+    before the end (at most ``MIN_SPAN_S + GUARD_S`` left), or for ``timeout``; the progress."""
+    end = time.monotonic() + timeout
+    doc: dict[str, Any] = {}
+    while True:
+        doc = w.http.get(f"/api/live-recordings/{rid}").json()
+        received = doc["received_s"] or 0.0
+        if received >= duration - 0.5 and doc["transcribed_s"] >= received - MIN_SPAN_S - GUARD_S:
+            break
+        if time.monotonic() >= end:
+            break
+        time.sleep(0.2)
+    return doc
+
+
+def transcript_of(w: Web, session_id: str) -> dict[str, Any]:
+    view = sessions.show_session(w.ctx, w.owner, session_id)
+    art = next(a for a in view.artefacts if a.kind == "transcript")
+    doc: dict[str, Any] = json.loads(sessions.load_artefact(art.id, actor=w.owner, ctx=w.ctx))
+    return doc
+
+
+def words(doc: dict[str, Any]) -> str:
+    return " ".join(s["text"] for s in doc["segments"])

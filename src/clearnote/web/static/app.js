@@ -86,15 +86,16 @@
     });
   }
 
-  // Record in the browser: MediaRecorder (webm/opus) chunks sent in order as they come; at stop
-  // the server processes the whole recording (and does so by itself if the tab is closed).
+  // Record in the browser: MediaRecorder (webm/opus) chunks sent in order as they come; the
+  // server transcribes them as they arrive and finishes the rest at stop (and does so by itself
+  // if the tab is closed). A revoked consent stops the recording (the server answers 403).
   const recorder = document.getElementById("recorder");
   if (recorder && window.MediaRecorder && navigator.mediaDevices) {
     const startBtn = document.getElementById("record-start");
     const stopBtn = document.getElementById("record-stop");
     const status = document.getElementById("record-status");
     let rec = null, stream = null, id = null, seq = 0, saved = 0, began = 0, tick = null;
-    let chain = Promise.resolve(), problem = null;
+    let chain = Promise.resolve(), problem = null, refused = null, transcribed = 0;
     const api = (method, url, body) => fetch(url, {
       method,
       credentials: "same-origin",
@@ -107,8 +108,12 @@
     const clockText = (s) => Math.floor(s / 60) + ":" + String(Math.floor(s % 60)).padStart(2, "0");
     const show = () => {
       const secs = began ? (Date.now() - began) / 1000 : 0;
-      status.textContent = "Recording " + clockText(secs) + ", " + saved + " part" + (saved === 1 ? "" : "s") + " saved" + (problem ? " (" + problem + ")" : "");
+      status.textContent = "Recording " + clockText(secs) + ", " + saved + " part" + (saved === 1 ? "" : "s") + " saved" +
+        (transcribed > 0 ? ", transcribed up to " + clockText(transcribed) : "") + (problem ? " (" + problem + ")" : "");
     };
+    const poll = () => api("GET", "/api/live-recordings/" + encodeURIComponent(id))
+      .then((j) => { transcribed = j.transcribed_s || 0; })
+      .catch(() => {});
     const send = (blob, n) => {
       let tries = 0;
       const attempt = () => api("PUT", "/api/live-recordings/" + encodeURIComponent(id) + "/chunks/" + n, blob)
@@ -121,6 +126,7 @@
     const finish = () => {
       if (tick) clearInterval(tick);
       if (stream) stream.getTracks().forEach((t) => t.stop());
+      if (refused) { status.textContent = refused; startBtn.disabled = false; stopBtn.disabled = true; return; }
       status.textContent = "Sending the last part…";
       chain.then(() => api("POST", "/api/live-recordings/" + encodeURIComponent(id) + "/stop"))
         .then((j) => window.location.assign("/jobs/" + encodeURIComponent(j.id)))
@@ -128,7 +134,7 @@
     };
     startBtn.addEventListener("click", () => {
       startBtn.disabled = true;
-      problem = null; seq = 0; saved = 0;
+      problem = null; refused = null; seq = 0; saved = 0; transcribed = 0;
       const fmt = (document.getElementById("fmt") || {}).value || "soap";
       navigator.mediaDevices.getUserMedia({ audio: true })
         .then((s) => { stream = s; return api("POST", "/api/clients/" + encodeURIComponent(recorder.dataset.client) + "/live-recordings?fmt=" + encodeURIComponent(fmt)); })
@@ -140,8 +146,16 @@
             if (!ev.data || !ev.data.size) return;
             const n = seq++;
             chain = chain.then(() => send(ev.data, n))
-              .then(() => { saved += 1; if (rec.state === "recording") show(); })
-              .catch((e) => { problem = "a part was not saved: " + e.message; });
+              .then(() => { saved += 1; return poll(); })
+              .then(() => { if (rec.state === "recording") show(); })
+              .catch((e) => {
+                if (e.status === 403) {
+                  refused = e.message;
+                  if (rec.state !== "inactive") rec.stop();
+                } else {
+                  problem = "a part was not saved: " + e.message;
+                }
+              });
           });
           rec.addEventListener("stop", finish);
           rec.start(parseInt(recorder.dataset.chunkMs || "5000", 10));
