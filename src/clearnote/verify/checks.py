@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from clearnote.verify.index import Grounding, TranscriptIndex
-from clearnote.verify.lexicons import RISK_TERMS, entities_in
+from clearnote.verify.lexicons import RISK_TERMS, entities_in, lay_terms
 from clearnote.verify.negation import (
+    _NO_ANSWER,
     _QUESTION,
     _YES_ANSWER,
     mention_polarity,
@@ -42,6 +43,82 @@ _LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z /&]{0,24}:\s+")
 def checking_text(text: str) -> str:
     """The statement without a leading "Label:" (``PMH: Asthma`` → ``Asthma``)."""
     return _LABEL.sub("", text, count=1)
+
+
+def checkable(text: str) -> bool:
+    """Whether the statement names anything to look for: a content word or a number ("He is",
+    "The patient comes in today for followup." do not)."""
+    return bool(content_stems(text) or significant(numbers_in(text)))
+
+
+# a whole statement that says "nothing found" about its topic: "Noncontributory.", "Chest: Normal."
+_BLANKET_NEGATIVE = re.compile(
+    r"^\W*(?:otherwise\s+|essentially\s+|all\s+)?(?:non-?contributory|unremarkable|negative|"
+    r"normal|none|nil|within normal limits|wnl|no complaints?|no (?:significant )?changes?|"
+    r"nothing (?:new|abnormal|significant|of note))\W*$",
+    re.IGNORECASE,
+)
+# how a session says "nothing found" without a question and answer
+_NEGATIVE_REMARK = re.compile(
+    r"\b(?:no|not|nothing|none)\b[^.?!]{0,30}\b(?:abnormal|changed|changes|wrong)\b"
+    r"|\b(?:everything|all|everyone)\b[^.?!]{0,30}\b(?:normal|fine|healthy)\b"
+    r"|\b(?:is|are|was|were)\s+(?:\w+\s+)?healthy\b",
+    re.IGNORECASE,
+)
+
+
+# a history section's name is not a topic the session says aloud
+_SECTION_LABEL = re.compile(
+    r"^(?:ros|review of systems|(?:past\s+)?(?:medical|surgical|family|social)\s+history|history|"
+    r"[pf]mhx?|p?shx?|fhx?|hx)$",
+    re.IGNORECASE,
+)
+
+
+def _denials(index: TranscriptIndex) -> list[int]:
+    """Segments where the session says "no": an answer of no to a question (and the question),
+    or a remark that nothing was found."""
+    out: list[int] = []
+    segs = index.segments
+    for j, seg in enumerate(segs):
+        if _NEGATIVE_REMARK.search(seg.text):
+            out.append(j)
+        if not _NO_ANSWER.search(seg.text):
+            continue
+        # the question may come a turn or two earlier ("Do you mean X?" "Yes." "No, none.")
+        asked = [
+            i
+            for i in range(max(0, j - 3), j)
+            if segs[i].speaker != seg.speaker and _QUESTION.search(segs[i].text)
+        ]
+        if asked:
+            out.extend((asked[-1], j))
+    return list(dict.fromkeys(out))
+
+
+def check_blanket_negative(index: TranscriptIndex, text: str) -> Finding | None:
+    """ "Noncontributory.", "ROS: Negative.": supported by a "no" in the session (near where the
+    label's topic is discussed, for a label that is not a history section's name), else a negative
+    the session never contained."""
+    labels: list[str] = []
+    body = text
+    while m := _LABEL.match(body):  # "CARDIOVASCULAR: Chest: Negative."
+        labels.append(m.group(0).strip().rstrip(":").strip())
+        body = body[m.end() :]
+    if not _BLANKET_NEGATIVE.match(body):
+        return None
+    found = _denials(index)
+    topics = [x for x in labels if not _SECTION_LABEL.match(x)]
+    if topics:  # "Chest: Normal." needs the chest discussed
+        topic = [i for s in content_stems(topics[-1]) for i in index.containing(s)]
+        near = set(_window(index, tuple(topic), 2))
+        found = [i for i in found if i in near]
+    if found:
+        return Finding("supported_negative", "denied in the session", tuple(found[:4]))
+    return Finding(
+        "unverified_negative",
+        "the statement asserts a negative that no question and answer in the session contains",
+    )
 
 
 def _window(index: TranscriptIndex, evidence: tuple[int, ...], radius: int = 1) -> list[int]:
@@ -90,12 +167,26 @@ def check_entities(index: TranscriptIndex, text: str) -> Finding | None:
     return Finding("unsupported", f"{len(missing)} {kinds} name(s) not found in the transcript")
 
 
+def _polarity_or_lay(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[str, list[int]]:
+    """How the session treats ``item``, or, when it never names it, the lay words for it
+    ("denies hypertension" answered at "high blood pressure? no"). Lay words are looser ("blood
+    sugar" is not diabetes), so only their denial counts: they never contradict a denial."""
+    pol, segs = polarity(index, item)
+    if pol != "absent":
+        return pol, segs
+    for alt in lay_terms(item):
+        pol, segs = polarity(index, alt)
+        if pol == "denied":
+            return pol, segs
+    return "absent", []
+
+
 def check_negation(index: TranscriptIndex, text: str) -> Finding | None:
     """A denial the client contradicted, or one the session never contained."""
     items = negated_items(text)
     if not items:
         return None
-    results = [polarity(index, item) for item in items]
+    results = [_polarity_or_lay(index, item) for item in items]
     affirmed = [segs for pol, segs in results if pol == "affirmed"]
     if affirmed:
         segs = tuple(dict.fromkeys(i for s in affirmed for i in s))[:4]

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from clearnote.domain.transcript import Role, Segment, Transcript
 from clearnote.embed import Embedder
+from clearnote.verify.lexicons import entities_in, lay_terms
 from clearnote.verify.numbers import numbers_in, significant
 from clearnote.verify.text import content_stems
 
@@ -89,6 +90,19 @@ class TranscriptIndex:
                 out[i, j] = 1.0
         return out
 
+    def with_lay_terms(self, text: str, query: list[str], hits: NDArray[np.float64]) -> None:
+        """Count a condition or operation the note names as found where the session says it in
+        lay words ("cholecystectomy" where "my gallbladder removed" was said)."""
+        for ent in entities_in(text):
+            name = tuple(content_stems(ent.surface))
+            cols = [query.index(s) for s in name if s in query]
+            if not cols or all(s in self.all_stems for s in name):
+                continue
+            for alt in lay_terms(name):
+                for i in self.containing(alt[0]):
+                    if all(s in self.stem_sets[i] for s in alt):
+                        hits[i, cols] = 1.0
+
     def containing(self, stem: str) -> list[int]:
         return [i for i, _ in self.postings.get(stem, ())]
 
@@ -142,9 +156,10 @@ class TranscriptIndex:
         w = np.array([self.idf(q) for q in query])
         total = float(w.sum())
         hits = self.hits(query)
+        self.with_lay_terms(text, query, hits)
         single = hits @ w / total
         pair = np.maximum(hits, np.vstack([np.zeros((1, len(query))), hits[:-1]])) @ w / total
-        globl = float(np.array([q in self.all_stems for q in query], dtype=np.float64) @ w / total)
+        globl = float(hits.max(axis=0) @ w / total)
         bm = self.bm25(query)
         bm_norm = bm / bm.max() if bm.max() > 0 else bm
         sims = self.similarity(text, vec)

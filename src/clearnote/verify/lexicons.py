@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from clearnote.verify.text import stem, tokens
+from clearnote.verify.text import content_stems, stem, tokens
 
 DRUG_SUFFIX = re.compile(
     r"^[a-z]{3,}(?:pril|sartan|olol|dipine|statin|azepam|azolam|oxetine|aline|pram|triptan|"
@@ -156,3 +156,20 @@ def entities_in(text: str) -> tuple[Entity, ...]:
             seen.add(w)
             found.append(Entity("drug", w, ((stem(w),),)))
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _lay_terms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for name, alts in conditions().items():
+        key = tuple(content_stems(name))
+        lay = tuple(x for x in (tuple(content_stems(a)) for a in alts) if x and x != key)
+        if key and lay:
+            out[key] = lay
+    return out
+
+
+def lay_terms(name_stems: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The content stems of the lay words for a condition or operation named by ``name_stems``
+    (``("hypertension",)`` → ``("high", "blood", "pressur")``, ...); empty for anything else."""
+    return _lay_terms().get(name_stems, ())

@@ -60,10 +60,15 @@ _QUESTION = re.compile(
     r"\?|^\W*(?:do|does|did|are|is|have|has|any|ever|were|was|can|could|would|how|what|when)\b",
     re.IGNORECASE,
 )
+# words that name the kind of thing denied rather than the thing ("suicidal ideation", "swallowing
+# difficulties", "alcohol use", "bowel habits"): a session says "suicidal?", "trouble swallowing?"
 _GENERIC = frozenset(
     {"history", "hx", "symptom", "sign", "complaint", "issu", "problem", "other", "current",
-     "recent", "acut", "new", "report", "evidence", "associated"}
+     "recent", "acut", "new", "report", "evidence", "associated", "ide", "difficulty", "troubl",
+     "use", "habit", "chang"}
 )  # fmt: skip
+# "nonsmoker", "non-drinker": a denial of smoking, drinking
+_NON_PREFIX = re.compile(r"\bnon-?(?=smok|drink)", re.IGNORECASE)
 
 
 _HYPOTHETICAL = re.compile(
@@ -80,6 +85,7 @@ def _clause_before(text: str, pos: int) -> str:
 def negated_items(text: str) -> list[tuple[str, ...]]:
     """The stem tuples a statement denies ("denies fever or chills" → (fever,), (chill,))."""
     items: list[tuple[str, ...]] = []
+    text = _NON_PREFIX.sub("no ", text)
     for m in _CUE.finditer(text):
         if _HYPOTHETICAL.search(_clause_before(text, m.start())):
             continue  # "if it does not get better", "will heal without surgery": no denial

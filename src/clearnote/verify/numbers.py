@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from clearnote.verify.text import NUMBER_WORDS
+from clearnote.verify.text import NUMBER_WORDS, spelled_values
 
 _UNITS = (
     r"mg|mcg|ml|g|kg|lbs?|cm|mm|h|hr|hrs|d|wk|wks|mo|mos|y|yo|yrs|am|pm|th|st|nd|rd|s|x|"
@@ -15,7 +15,6 @@ _DIGITS = re.compile(
     rf"(?<![A-Za-z0-9.])x?(\d+(?:[.,]\d+)?)(?:'?s|%|(?:{_UNITS})\b)?(?![A-Za-z0-9])"
 )
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
-_SMALL = {k: v for k, v in NUMBER_WORDS.items() if v < 100 and k not in ("once", "twice")}
 _IGNORE_BEFORE = re.compile(
     r"(?:covid|phq|gad|type|vitamin [a-z]|stage|grade)[- ]?$", re.IGNORECASE
 )
@@ -54,48 +53,7 @@ def _spelled_run(text: str) -> list[float]:
 
 
 def _spelled_run_plain(text: str) -> list[float]:
-    values: list[float] = []
-    words = _WORD.findall(text)
-    total = 0.0
-    current = 0.0
-    active = False
-    for raw in [*words, ""]:
-        parts = raw.split("-") if raw else [""]
-        for w in parts:
-            if w in ("hundred",) and active:
-                current = max(current, 1.0) * 100
-            elif w == "thousand" and active:
-                total += max(current, 1.0) * 1000
-                current = 0.0
-            elif w in _SMALL or w in ("once", "twice", "hundred", "thousand"):
-                value = NUMBER_WORDS[w]
-                if w == "hundred":
-                    value = 100.0
-                if w == "thousand":
-                    value = 1000.0
-                if active and current == 0 and total > 0 and value < 1000:
-                    current = value
-                elif active and current >= 100 and current % 100 == 0 and value < 100:
-                    current += value
-                elif active and current % 100 >= 20 and current % 10 == 0 and 0 < value < 10:
-                    current += value
-                elif active and 1 <= current <= 9 and 10 <= value < 100:
-                    current = current * 100 + value  # "one twenty four" -> 124
-                elif active and 10 <= current < 100 and 10 <= value < 100 and total == 0:
-                    current = current * 100 + value  # "twenty twenty" -> 2020
-                elif active and w not in ("half", "dozen"):
-                    values.append(total + current)
-                    total, current = 0.0, value
-                else:
-                    current, active = value, True
-                active = True
-            elif w == "and" and active:
-                continue
-            else:
-                if active:
-                    values.append(total + current)
-                total, current, active = 0.0, 0.0, False
-    return values
+    return spelled_values(_WORD.findall(text))
 
 
 def numbers_in(text: str) -> list[float]:

@@ -3,7 +3,8 @@
 Headings (Markdown ``#``, an ALL-CAPS line, a short line ending in ``:``) open a new section and
 are not statements. Bullets and numbering are stripped. A sentence ends at ``.``, ``!`` or ``?``
 followed by space and a capital, digit or quote, unless the word before is an abbreviation
-(``Dr.``, ``e.g.``, ``b.i.d.``, a single initial); decimals and ``3/7`` never split.
+(``Dr.``, ``e.g.``, ``b.i.d.``, a single initial); decimals and ``3/7`` never split. Numbering
+inside a paragraph ("1. Headache. 2. Nausea.") marks list items and is not a statement.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _HEADING_COLON = re.compile(r"^\s*(?P<title>[A-Za-z][A-Za-z0-9 /&()'\-]{0,40}):\
 _BULLET = re.compile(r"^\s*(?:[-*+•·‣◦]|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s)|\[[ xX]\])\s*")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_ITEM_NUMBER = re.compile(r"\(?\d{1,2}[.)]")
 
 
 def _is_heading_caps(line: str) -> bool:
@@ -62,11 +64,11 @@ def split_sentences(text: str) -> list[str]:
             or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)
         ):
             continue
-        if head.strip():
+        if head.strip() and not _ITEM_NUMBER.fullmatch(head.strip()):
             out.append(head.strip())
         start = m.end()
     tail = text[start:].strip()
-    if tail:
+    if tail and not _ITEM_NUMBER.fullmatch(tail):
         out.append(tail)
     return out
 

@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     i'd you're we're they're there's isn't wasn't aren't can't won't been would've let's per
     reports reported report states stated state notes noted describes described mentions mentioned
     endorses endorsed indicates indicated shares shared discussed discuss explains explained
-    presents today's mr mrs ms miss dr
+    presents today's miss dr
     clinician clinician's""".split()
 )
 # note conventions that carry no fact to check against the conversation
@@ -28,6 +28,7 @@ NOTE_CONVENTIONS = frozenset(
     """present presents presented presenting comes came office clinic visit visits today
     significant complaining complains complained
     complaint evaluation evaluated follow followup follow-up noncontributory unremarkable pleasant
+    returns returned returning
     known reason seen seeing regarding currently ongoing""".split()
 )
 
@@ -39,14 +40,63 @@ _NUMBER_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "once": 1, "twice": 2, "single": 1, "couple": 2, "half": 0.5, "dozen": 12,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "twenties": 20, "thirties": 30, "forties": 40,
-    "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "twenties": 20, "thirties": 30,
+    "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
 }  # fmt: skip
 NUMBER_WORDS: dict[str, float] = {k: float(v) for k, v in _NUMBER_WORDS.items()}
+_SMALL = {k: v for k, v in NUMBER_WORDS.items() if v < 100 and k not in ("once", "twice")}
 
 _SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ingly", "ments",
              "ment", "ness", "ings", "ing", "edly", "ies", "ied", "ers", "er", "ed", "ly",
              "es", "s")  # fmt: skip
+
+
+def spelled_values(words: list[str]) -> list[float]:
+    """Values of runs of number words in ``words`` ("one hundred twenty" → 120; "twenty-six"
+    → 26; "one twenty four" → 124; "two and three" → 2, 3)."""
+    values: list[float] = []
+    total = 0.0
+    current = 0.0
+    active = False
+    for raw in [*words, ""]:
+        parts = raw.split("-") if raw else [""]
+        for w in parts:
+            if w in ("hundred",) and active:
+                current = max(current, 1.0) * 100
+            elif w == "thousand" and active:
+                total += max(current, 1.0) * 1000
+                current = 0.0
+            elif w in _SMALL or w in ("once", "twice", "hundred", "thousand"):
+                value = NUMBER_WORDS[w]
+                if w == "hundred":
+                    value = 100.0
+                if w == "thousand":
+                    value = 1000.0
+                if active and current == 0 and total > 0 and value < 1000:
+                    current = value
+                elif active and current >= 100 and current % 100 == 0 and value < 100:
+                    current += value
+                elif active and current % 100 >= 20 and current % 10 == 0 and 0 < value < 10:
+                    current += value
+                elif active and 1 <= current <= 9 and 10 <= value < 100:
+                    current = current * 100 + value  # "one twenty four" -> 124
+                elif active and 10 <= current < 100 and 10 <= value < 100 and total == 0:
+                    current = current * 100 + value  # "twenty twenty" -> 2020
+                elif active and w not in ("half", "dozen"):
+                    values.append(total + current)
+                    total, current = 0.0, value
+                else:
+                    current, active = value, True
+                active = True
+            elif w == "and" and active:
+                continue
+            else:
+                if active:
+                    values.append(total + current)
+                total, current, active = 0.0, 0.0, False
+    return values
 
 
 def tokens(text: str) -> list[str]:
@@ -94,16 +144,60 @@ CANON = {
     "etoh": "alcohol", "alcoholic": "alcohol", "booze": "alcohol", "tobacco": "smok",
     "cigarette": "smok", "cigarettes": "smok", "cigs": "smok", "smoker": "smok", "weed": "cannabis",
     "marijuana": "cannabis", "pot": "cannabis", "dyspnea": "breath", "sob": "breath",
+    "nonsmoker": "smok", "nondrinker": "drink",
+    # a note's "57-year-old female" rests on how the patient was addressed or described
+    "female": "female", "females": "female", "woman": "female", "women": "female",
+    "lady": "female", "ladies": "female", "girl": "female", "ma'am": "female", "maam": "female",
+    "madam": "female", "mrs": "female", "ms": "female",
+    "male": "male", "males": "male", "man": "male", "men": "male", "gentleman": "male",
+    "gentlemen": "male", "guy": "male", "boy": "male", "sir": "male", "mister": "male",
+    "mr": "male",
 }  # fmt: skip
 
 
+# a form of address ("Hello, miss.", "Miss G") rather than the verb ("I miss her")
+_MISS_ADDRESS = re.compile(r"\bMiss\b(?=\s+[A-Z])|\b[Mm]iss\b(?=\s*(?:[,.!?;:]|$))")
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:st|nd|rd|th|s)?")  # 57, 2.5, 12th, 80s
+_AGE_UNITS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day",
+                        "days"})  # fmt: skip
+
+
+def number_token(value: float) -> str:
+    """The one spelling of a number that stems use: 57, 0.5, 2005 (whether written or said)."""
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
 def content_stems(text: str) -> list[str]:
-    """Stems of the content words of ``text`` (stopwords dropped), in order."""
-    return [
-        CANON.get(t) or stem(t)
-        for t in tokens(text)
-        if t not in STOPWORDS and t not in NOTE_CONVENTIONS and len(t) > 1
-    ]
+    """Stems of the content words of ``text`` (stopwords dropped), in order.
+
+    Numbers are one token however they are written ("fifty seven", "57", "057" → ``57``), and the
+    age convention "57-year-old" is the number alone, as the answer "I'm fifty seven" says it.
+    """
+    words = tokens(_MISS_ADDRESS.sub("madam", text))
+    out: list[str] = []
+    run: list[str] = []
+    for i, t in enumerate([*words, ""]):
+        if t in NUMBER_WORDS and t not in STOPWORDS or (run and t == "and"):
+            run.append(t)
+            continue
+        if run:
+            out.extend(number_token(v) for v in spelled_values(run))
+            run = []
+        if not t:
+            break
+        if num := _NUMBER.fullmatch(t):
+            out.append(number_token(float(num.group(1))))
+        elif (
+            t == "old"
+            and i > 0
+            and words[i - 1] in _AGE_UNITS
+            and len(out) >= 2
+            and out[-2][0].isdigit()
+        ):
+            out.pop()  # "57 year old" → 57: the unit is part of the convention
+        elif t not in STOPWORDS and t not in NOTE_CONVENTIONS and len(t) > 1:
+            out.append(CANON.get(t) or stem(t))
+    return out
 
 
 def normalise_space(text: str) -> str:

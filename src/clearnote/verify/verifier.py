@@ -104,20 +104,27 @@ class Verifier:
         flags: list[Flag] = []
         verdict = "supported" if score >= self.threshold else "unsupported"
         reasons: list[str] = []
-        negative = checks.check_negation(idx, body)
-        findings = [
-            negative,
-            checks.check_numbers(idx, body, g),
-            checks.check_entities(idx, body),
-            checks.check_flipped(idx, body),
-            checks.check_speaker(idx, body),
-        ]
+        blanket = checks.check_blanket_negative(idx, text)
+        findings: list[checks.Finding | None]
+        if blanket is not None:  # "Noncontributory.": a "no" in the session, or none
+            findings = [blanket]
+        elif not checks.checkable(body):  # "He is", "Followup.": nothing any segment supports
+            findings = []
+            reasons.append("the statement names no fact to check against the session")
+        else:
+            findings = [
+                checks.check_negation(idx, body),
+                checks.check_numbers(idx, body, g),
+                checks.check_entities(idx, body),
+                checks.check_flipped(idx, body),
+                checks.check_speaker(idx, body),
+            ]
         unverified = False
         for f in findings:
             if f is None:
                 continue
             if f.outcome == "supported_negative":
-                if verdict == "unsupported" and g.globl > 0:
+                if verdict == "unsupported" and (g.globl > 0 or f is blanket):
                     verdict = "supported"
                     score = max(score, self.threshold)
                 evidence = tuple(dict.fromkeys((*f.segments, *evidence)))[:4]
@@ -137,7 +144,7 @@ class Verifier:
                     verdict = "unsupported"
                     score = min(score, 0.4)
                 reasons.append(f.reason)
-        if not g.evidence and not reasons and not unverified:
+        if not g.evidence and not reasons and not unverified and verdict == "unsupported":
             reasons.append("no content words that the transcript contains")
         if verdict == "contradicted":
             flags.append(Flag(kind="contradicted", statement_id=sid, message="; ".join(reasons)))
