@@ -188,6 +188,18 @@ def test_rule_denials_are_respected(rules_floor: RuleScreener) -> None:
     assert _run(rules_floor, text2)[1].domain("suicide").status == "discussed_denied"
 
 
+def test_a_bare_topic_mention_is_still_read_but_a_third_party_one_is_not(
+    rules_floor: RuleScreener,
+) -> None:
+    # the rules read the first only as the word "suicide" coming up, the second as someone else's
+    own = "Client: The word suicide leaves me feeling glorp.\n"
+    before, after = _run(rules_floor, own)
+    assert before.domain("suicide").status == "mentioned"
+    assert after.domain("suicide").status == "flagged"
+    other = "Client: I heard he killed himself, it was glorp.\n"
+    assert _run(rules_floor, other)[1].domain("suicide").status == "mentioned"
+
+
 def test_figurative_idioms_are_masked_before_embedding(rules_floor: RuleScreener) -> None:
     sentence = analyse("I'm dying of embarrassment", rules_floor.rules)
     assert "dying" not in sentence.masked

@@ -40,6 +40,7 @@ class RuleSpec(_Spec):
     polarity: Literal["normal", "inverted"] = "normal"
     context: tuple[Domain, ...] = ()
     concept: str | None = None
+    topic: bool = False
 
 
 class WeakTierSpec(_Spec):
@@ -116,6 +117,7 @@ class Rule:
     inverted: bool = False
     context: frozenset[Domain] = frozenset()
     concept: str = ""  # weak rules: distinct concepts are counted (defaults to the id)
+    topic: bool = False  # mention rules: the word came up, whose experience is left open
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, kind={self.kind!r}, patterns={len(self.patterns)})"
@@ -238,6 +240,8 @@ def compile_rules(data: Mapping[str, Any], *, source: str = "rules") -> RuleSet:
                 seen.add(rs.id)
                 if kind in ("risk", "question", "weak") and rs.level not in LEVELS[domain]:
                     raise RulesError(f"{where}: level '{rs.level}' is not a {domain} level")
+                if rs.topic and kind != "mention":
+                    raise RulesError(f"{where}: only mention rules can be topic rules")
                 pats = tuple(_compile(p, frag, where) for p in _lines(rs.patterns))
                 if not pats:
                     raise RulesError(f"{where}: no patterns")
@@ -256,6 +260,7 @@ def compile_rules(data: Mapping[str, Any], *, source: str = "rules") -> RuleSet:
                         inverted=rs.polarity == "inverted",
                         context=frozenset(rs.context),
                         concept=rs.concept or rs.id,
+                        topic=rs.topic,
                     )
                 )
     ans = spec.answer

@@ -10,7 +10,8 @@ by at least ``margin``. The flag's rule reads ``<concept>@<cosine>`` (``semantic
 once :func:`~clearnote.assess.screening.backends.screen_with` prefixes the backend name).
 
 It only adds recall on top of the rule layer and defers to the rule layer's reading of a
-sentence: sentences the rules read as a denial or a third-party/media mention are skipped, and so
+sentence: sentences the rules read as a denial or a third-party/media mention are skipped (a bare
+topic mention, the word "suicide" with no reading of whose it is, is not such a reading), and so
 are segments the rules already flagged for the domain, figurative idioms (masked by the rules'
 figurative patterns before embedding), sentences whose subject is someone else, and sentences
 addressed to another person ("you ...") with no first person in them.
@@ -271,14 +272,20 @@ class Match:
     negative: float
 
 
-def _skip_quotes(report: ScreeningReport, domains: frozenset[Domain]) -> set[tuple[str, str]]:
-    """(segment id, sentence) pairs the rule layer read as a denial or a mention."""
+def _skip_quotes(
+    report: ScreeningReport, domains: frozenset[Domain], topic_rules: frozenset[str]
+) -> set[tuple[str, str]]:
+    """(segment id, sentence) pairs the rule layer read as a denial or as someone else's (a
+    third party, a film). A topic mention (the word came up, e.g. "suicide ... on my mind") is
+    no reading of whose experience it is, so it does not keep the sentence from the model."""
     out: set[tuple[str, str]] = set()
     for result in report.domains:
         if result.domain not in domains:
             continue
         for finding in result.evidence:
-            if finding.kind in ("denial", "mention"):
+            if finding.kind == "denial" or (
+                finding.kind == "mention" and finding.rule not in topic_rules
+            ):
                 for sid in finding.segment_ids:
                     out.add((sid, finding.quote))
     return out
@@ -363,7 +370,8 @@ class SemanticScreener:
     # -- selection -------------------------------------------------------------------------
     def candidates(self, transcript: Transcript, rule_report: ScreeningReport) -> list[Candidate]:
         """Non-clinician sentences the rule layer left open, in transcript order."""
-        skip = _skip_quotes(rule_report, self._domains)
+        topic = frozenset(r.id for r in self.rules.rules if r.topic)
+        skip = _skip_quotes(rule_report, self._domains, topic)
         denied = _denied_answers(rule_report, self._domains)
         flagged = _flagged_segments(rule_report, self._domains)
         out: list[Candidate] = []

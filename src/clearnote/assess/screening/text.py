@@ -9,8 +9,19 @@ from dataclasses import dataclass
 from clearnote.assess.screening.rules import RuleSet
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
+# typed text often has no space after a full stop ("...at night.Then I"): a lower-case word, the
+# stop (or an ellipsis) and a capitalised word right after it is a sentence end too; "U.S.",
+# "e.g.", "3.5", "a.m." and web addresses are not (no lower-case word + capital pair around them)
+_GLUED_END = re.compile(r"(?<=[a-z][a-z)'\"][.!?])(?=(?:I|[A-Z][a-z']))|(?<=[a-z]\.\.\.)(?=[A-Z])")
 _CLAUSE_BREAK = re.compile(
     r";|\s-\s|\s--\s|\b(?:but|although|though|except|however|whereas|yet|although)\b"
+)
+# a comma, colon or dash followed by a new subject starts an independent clause (a comma splice,
+# common in speech and typed text: "no, I want to die", "I'm not okay, I want it over"); negation
+# does not scope across it ("you know" / "you see" are fillers, not a new subject)
+_SUBJECT_BREAK = re.compile(
+    r"(?:,|:|\.\.+)\s*(?=(?:i|i'm|i've|i'd|i'll|we|we're|we've|he|she|they|he's|she's|they're|"
+    r"it|it's|that's|everything|everyone|nobody|life|you(?! know| see)|you're)\b)"
 )
 _TOKEN = re.compile(r"[\w'-]+")
 _QUOTES = str.maketrans(
@@ -74,7 +85,7 @@ def normalize(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Split a turn into sentences (original text, trimmed)."""
     parts = _SENTENCE_END.split(text.strip())
-    return [p.strip() for p in parts if p.strip()]
+    return [q.strip() for p in parts for q in _GLUED_END.split(p) if q.strip()]
 
 
 def mask(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
@@ -93,6 +104,7 @@ class Sentence:
     masked: str
     clause_starts: tuple[int, ...]
     negations: tuple[tuple[int, int], ...]
+    scope_starts: tuple[int, ...]  # clause starts plus comma splices: negation scope only
 
     def __repr__(self) -> str:
         return f"Sentence(chars={len(self.norm)})"
@@ -100,6 +112,16 @@ class Sentence:
     def clause_start(self, pos: int) -> int:
         start = 0
         for s in self.clause_starts:
+            if s <= pos:
+                start = s
+            else:
+                break
+        return start
+
+    def scope_start(self, pos: int) -> int:
+        """Where the negation scope holding ``pos`` begins (a clause or a comma-spliced one)."""
+        start = 0
+        for s in self.scope_starts:
             if s <= pos:
                 start = s
             else:
@@ -117,6 +139,7 @@ def analyse(original: str, rules: RuleSet, *, figurative: bool = True) -> Senten
     norm = normalize(original)
     masked = mask(norm, rules.figurative) if figurative else norm
     starts = tuple(m.end() for m in _CLAUSE_BREAK.finditer(masked))
+    scopes = tuple(sorted({*starts, *(m.end() for m in _SUBJECT_BREAK.finditer(masked))}))
     pseudo = [(m.start(), m.end()) for p in rules.pseudo_negation for m in p.finditer(masked)]
     negs = tuple(
         (m.start(), m.end())
@@ -124,14 +147,19 @@ def analyse(original: str, rules: RuleSet, *, figurative: bool = True) -> Senten
         if not any(a <= m.start() < b for a, b in pseudo)
     )
     return Sentence(
-        original=original, norm=norm, masked=masked, clause_starts=starts, negations=negs
+        original=original,
+        norm=norm,
+        masked=masked,
+        clause_starts=starts,
+        negations=negs,
+        scope_starts=scopes,
     )
 
 
 def negated(sentence: Sentence, start: int, end: int) -> bool:
     """A negation cue within NEGATION_WINDOW tokens before the match, or inside it, in the same
-    clause (NegEx-style scope)."""
-    clause = sentence.clause_start(start)
+    clause (NegEx-style scope; a comma splice with a new subject ends the scope)."""
+    clause = sentence.scope_start(start)
     before = sentence.masked[clause:start]
     tokens = list(_TOKEN.finditer(before))
     window_start = (
