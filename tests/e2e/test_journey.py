@@ -1,11 +1,13 @@
 """The clinician's whole journey in a real browser: sign in with TOTP, add a client, capture
 consent on screen, upload the sample session (tiny.en), review, resolve every flag (one by
-keyboard only), complete the clinician fields and header, sign, export; axe-core checks on the
-review page when axe-core is installed. Screenshots are kept in the test's tmp folder."""
+keyboard only), complete the clinician fields and header, sign (password and a fresh TOTP
+code), export; axe-core checks on the review page when axe-core is installed. Screenshots are
+kept in the test's tmp folder."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +115,9 @@ def test_clinician_journey(server: Server, browser: Any, tmp_path: Path) -> None
     page.wait_for_load_state()
     assert page.is_enabled("#sign-button")
     page.fill("#sign-password", PASSWORD)
+    # signing asks for the authenticator code again; the sign-in code is used up, so the
+    # next one (within the accepted one-step drift)
+    page.fill("#sign-totp", pyotp.TOTP(server.secret).at(time.time() + 30))
     page.click("#sign-button")
     page.wait_for_selector("text=Signed note (locked)")
     shot(page, shots, "signed")

@@ -40,6 +40,22 @@ def reauth_attempts(w: Web) -> list[tuple[str, Any]]:
         return [(e.outcome, e.meta.get("reason")) for e in entries]
 
 
+def page_reads(w: Web, sid: str) -> tuple[list[str], dict[str, str]]:
+    """Load the review page; return the audit actions it wrote and the kind (with the media
+    type for drafts and signed notes) of each artefact it read."""
+    with w.ctx.tx() as db:
+        before = len(audit_log.list_entries(db))
+    assert w.http.get(f"/sessions/{sid}").status_code == 200
+    arts = w.api("GET", "/api/sessions").json()[0]["artefacts"]
+    kinds = {a["id"]: f"{a['kind']} {a['media_type']}" for a in arts}
+    with w.ctx.tx() as db:
+        entries = [e for e in audit_log.list_entries(db)[before:] if e.action != "session.list"]
+    read = {
+        str(e.object_id): kinds[str(e.object_id)] for e in entries if e.action == "artefact.read"
+    }
+    return [e.action for e in entries], read
+
+
 def actions(w: Web, prefix: str) -> list[str]:
     with w.ctx.tx() as db:
         return [e.action for e in audit_log.list_entries(db, action_prefix=prefix)]
@@ -87,6 +103,16 @@ def test_review_page_shows_transcript_note_and_flags(signed_in: Web, session: st
     kinds = {f["kind"] for f in doc["flags"]}
     assert "risk_screening" in kinds and "low_confidence" in kinds
     assert any("not resolved" in b for b in doc["blockers"])
+    # one session read, one client read, one audited read per artefact the page shows
+    audit, read = page_reads(signed_in, session)
+    assert audit[0] == "session.read" and audit[-1] == "client.read"
+    assert audit.count("artefact.read") == len(read) == len(audit) - 2
+    assert sorted(k.split()[0] for k in read.values()) == [
+        "assessment",
+        "draft",
+        "screening",
+        "transcript",
+    ]  # no recording, no review state stored yet
 
 
 def test_dismissal_needs_a_reason_and_unknown_flags_are_refused(
@@ -147,6 +173,14 @@ def test_sign_locks_the_note_then_addenda_diff_and_exports(signed_in: Web, sessi
 
     page = w.http.get(f"/sessions/{session}").text
     assert "Signed note (locked)" in page and "Late entry: follow-up call booked." in page
+    _, read = page_reads(w, session)  # signed: the draft and review state are not decrypted
+    assert sorted(read.values()) == [
+        "assessment application/json",
+        "screening application/json",
+        "signed_note application/vnd.clearnote.addendum+json",
+        "signed_note application/vnd.clearnote.signed-note+json",
+        "transcript application/json",
+    ]
     share = re.search(r'id="edit-share">(\d+)%', page)
     assert share is not None and 0 < int(share.group(1)) < 100
     assert "<ins>" in page  # the clinician's words are marked in the diff

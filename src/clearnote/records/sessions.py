@@ -289,10 +289,18 @@ def store_artefact(
 
 
 def _open_row(
-    ctx: PracticeContext, db: Session, actor: Actor, row: ArtefactRow, client: Client
+    ctx: PracticeContext,
+    db: Session,
+    actor: Actor,
+    row: ArtefactRow,
+    client: Client,
+    *,
+    authorized: bool = False,
 ) -> bytes | None:
     """Authorize, decrypt and audit one artefact read in the caller's transaction. None when
-    the blob fails its integrity check (audited as ``integrity_error``)."""
+    the blob fails its integrity check (audited as ``integrity_error``). ``authorized``: the
+    caller already checked ``read_artefact`` on this client in this transaction (the
+    psychotherapy-note rule is still checked here)."""
     if row.kind == "psychotherapy_note" and row.owner_user_id != actor.user_id:
         raise refuse(
             actor,
@@ -302,16 +310,17 @@ def _open_row(
             client_id=client.id,
             reason="psychotherapy notes are readable by their author only",
         )
-    authorize(
-        ctx,
-        db,
-        actor,
-        Permission.READ_ARTEFACT,
-        action="artefact.read",
-        client=client,
-        object_type="artefact",
-        object_id=row.id,
-    )
+    if not authorized:
+        authorize(
+            ctx,
+            db,
+            actor,
+            Permission.READ_ARTEFACT,
+            action="artefact.read",
+            client=client,
+            object_type="artefact",
+            object_id=row.id,
+        )
     if row.erased_at is not None or row.blob_ref is None:
         raise ErasedError(f"ARTEFACT {row.id}: erased at {row.erased_at}")
     meta: dict[str, Any] = {"kind": row.kind, "session_id": row.session_id}
@@ -374,10 +383,11 @@ def read_session(
     *,
     with_client: bool = False,
 ) -> SessionRead:
-    """In one transaction: the session (authorized, audited ``session.read``), the artefacts
-    ``pick`` chooses from its view (each authorized, decrypted and audited ``artefact.read``,
-    like :func:`load_artefact`) and, with ``with_client``, the client's details (audited
-    ``client.read``). Only the picked artefacts are decrypted."""
+    """In one transaction: the session (authorized ``read_artefact``, audited
+    ``session.read``), the artefacts ``pick`` chooses from its view (decrypted and audited
+    ``artefact.read`` one by one, as :func:`load_artefact` does; the session's check covers
+    them) and, with ``with_client``, the client's details (audited ``client.read``). Only the
+    picked artefacts are decrypted."""
     failed: str | None = None
     data: dict[str, bytes] = {}
     with ctx.tx() as db:
@@ -400,7 +410,8 @@ def read_session(
             row = rows.get(aid)
             if row is None or row.session_id != s.id:
                 raise UnknownObjectError(f"ARTEFACT: no artefact with id {aid} in this session")
-            opened = _open_row(ctx, db, actor, row, client)
+            # read_artefact on this client was checked above, in this transaction
+            opened = _open_row(ctx, db, actor, row, client, authorized=True)
             if opened is None:
                 failed = failed or aid
             else:
