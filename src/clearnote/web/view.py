@@ -17,25 +17,25 @@ def clock(seconds: float) -> str:
 
 
 def _words_html(words: list[dict[str, Any]], text: str) -> str:
-    """A segment's words as escaped HTML, low-confidence ones marked. Each run of confident
-    words is escaped as one string (a call per word was most of the transcript's time)."""
+    """A segment's words as escaped HTML, low-confidence ones marked. The confident words
+    between two marks are escaped as one string (a call per word was most of the time)."""
     if not words:
         return str(escape(text.strip()))
+    texts = [str(w["text"]).strip() for w in words]
+    unsure = [i for i, w in enumerate(words) if w.get("low_confidence")]
+    if not unsure:
+        return str(escape(" ".join(texts)))
     parts: list[str] = []
-    run: list[str] = []
-    for w in words:
-        if w.get("low_confidence"):
-            if run:
-                parts.append(escape(" ".join(run)))
-                run = []
-            p = w.get("p")
-            title = f"low confidence ({float(p):.2f})" if p is not None else "low confidence"
-            word = escape(str(w["text"]).strip())
-            parts.append(f'<mark class="lowconf" title="{title}">{word}</mark>')
-        else:
-            run.append(str(w["text"]).strip())
-    if run:
-        parts.append(escape(" ".join(run)))
+    done = 0
+    for i in unsure:
+        if i > done:
+            parts.append(escape(" ".join(texts[done:i])))
+        p = words[i].get("p")
+        title = f"low confidence ({float(p):.2f})" if p is not None else "low confidence"
+        parts.append(f'<mark class="lowconf" title="{title}">{escape(texts[i])}</mark>')
+        done = i + 1
+    if done < len(texts):
+        parts.append(escape(" ".join(texts[done:])))
     return " ".join(parts)
 
 
