@@ -159,6 +159,16 @@ def test_my_last_attempt_counts_once_suicide_is_on_the_table(screener: RuleScree
     assert _flagged_domains(screener, "My last attempt at the driving test went badly.") == []
 
 
+def test_a_deterrent_counts_once_suicide_is_on_the_table(screener: RuleScreener) -> None:
+    context = "Client: My uncle died by suicide last year. "
+    for words in (
+        "The only thing stopping me is my mum.",
+        "Honestly the only reason I haven't done it is my little sister.",
+    ):
+        assert _suicide(screener, context + words + "\n") == ("flagged", {"active_ideation"})
+        assert _client(screener, words)[0] != "flagged"
+
+
 # -- warning signs (two-tier) ------------------------------------------------------------------
 def test_looser_warning_sign_wording_counts(screener: RuleScreener) -> None:
     status, levels = _client(screener, "Everything just feels so hopeless. I keep hating myself.")

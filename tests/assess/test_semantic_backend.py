@@ -386,6 +386,17 @@ def test_real_model_adds_indirect_disclosures(
 
 
 @pytest.mark.slow
+def test_real_model_reads_a_deterrent(
+    rules_floor: RuleScreener, real_semantic: SemanticScreener
+) -> None:
+    transcript = parse_turns("Client: I have to talk myself out of it most nights.\n", source="t")
+    assert rules_floor.screen(transcript).domain("suicide").status != "flagged"
+    result = screen_with(rules_floor, transcript, [real_semantic]).domain("suicide")
+    assert [f.level for f in result.flags] == ["active_ideation"]
+    assert result.flags[0].rule.startswith("semantic:deterrents@")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "line",
     [
