@@ -148,6 +148,7 @@ def test_sign_locks_the_note_then_addenda_diff_and_exports(signed_in: Web, sessi
     assert r.status_code == 401 and review(w, session)["signed"] is False
     r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD})  # no code
     assert r.status_code == 401 and "authenticator code" in r.text
+    assert f'href="/sessions/{session}#sign"' in r.text  # back to the note
     assert review(w, session)["signed"] is False and "note.sign" not in actions(w, "note.sign")
     r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD, "totp": code})
     assert r.status_code == 303, r.text

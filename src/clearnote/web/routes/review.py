@@ -17,6 +17,7 @@ from clearnote.export.service import export_note
 from clearnote.records import review, sessions
 from clearnote.records.access import UnknownObjectError
 from clearnote.records.sessions import ArtefactView, SessionView
+from clearnote.records.users import AuthenticationError
 from clearnote.security.roles import mfa_required
 from clearnote.web.deps import Ctx, CurrentActor, csrf_protect, render
 from clearnote.web.view import review_view
@@ -135,13 +136,18 @@ def header(
 
 @router.post("/sessions/{session_id}/sign", dependencies=CSRF)
 def sign(
+    request: Request,
     ctx: Ctx,
     actor: CurrentActor,
     session_id: str,
     password: Annotated[str, Form(max_length=1000)],
     totp: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    review.sign_note(ctx, actor, session_id, password=password, totp_code=totp or None)
+    try:
+        review.sign_note(ctx, actor, session_id, password=password, totp_code=totp or None)
+    except AuthenticationError as exc:  # a refused re-authentication: nothing was signed
+        context = {"status": 401, "message": exc.message, "back": f"/sessions/{session_id}#sign"}
+        return render(request, "error.html", context, status=401)
     return _back(session_id, "signed")
 
 
