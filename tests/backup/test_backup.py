@@ -5,6 +5,7 @@ plaintext, and a wrong key, a changed byte or a truncated file restores nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from clearnote.config import Settings
 from clearnote.errors import BadInputError, IntegrityError
 from clearnote.records import audit_log, clients, consent, sessions
 from clearnote.records.practice import cli_actor, init_practice, open_practice
-from tests.store.backends import database_url
+from tests.store.backends import pg_schema_url
 
 NAME = "Cordelia Vantongeren-Ashby"
 NOTE = b"Signed note: client described the allotment flood and the plan for Thursday."
@@ -31,12 +32,18 @@ class Source:
 
 
 def _settings(root: Path, url: str | None = None, key: Path | None = None) -> Settings:
-    return Settings(home=root / "home", key_file=key or root / "keys" / "kek", database_url=url)
+    """A home under ``root``; no ``url``: CLEARNOTE_DATABASE_URL (a PostgreSQL suite run's schema
+    for this test) or SQLite in the home."""
+    more = {} if url is None else {"database_url": url}
+    return Settings(home=root / "home", key_file=key or root / "keys" / "kek", **more)
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Source:
-    settings = _settings(tmp_path / "src")
+def sqlite_only(settings: Settings) -> Settings:
+    return settings.model_copy(update={"database_url": None})
+
+
+def build_source(settings: Settings) -> Source:
+    """A practice with one client, a session with audio and a signed note."""
     init_practice(settings, owner_email="owner@example.org", password="a long passphrase nobody")
     ctx = open_practice(settings)
     try:
@@ -52,7 +59,12 @@ def source(tmp_path: Path) -> Source:
     return Source(settings, sid, note_id)
 
 
-def _read_note(settings: Settings, src: Source) -> bytes:
+@pytest.fixture
+def source(tmp_path: Path) -> Source:
+    return build_source(_settings(tmp_path / "src"))
+
+
+def read_note(settings: Settings, src: Source) -> bytes:
     ctx = open_practice(settings)
     try:
         owner = cli_actor(ctx)
@@ -65,19 +77,19 @@ def _read_note(settings: Settings, src: Source) -> bytes:
 
 
 def test_key_file_backup_restores_a_signed_note_into_a_fresh_home(
-    source: Source, tmp_path: Path
+    source: Source, tmp_path: Path, fresh_db: Callable[[], str | None]
 ) -> None:
     out = tmp_path / "practice.cnbak"
     summary = make_backup(source.settings, out, passphrase=None)
     assert summary.mode == "keyfile" and summary.blobs == 2 and summary.tables["artefacts"] == 2
-    target = _settings(tmp_path / "dst", key=source.settings.key_file)
+    target = _settings(tmp_path / "dst", url=fresh_db(), key=source.settings.key_file)
     restored = restore_backup(target, out, passphrase=None)
     assert restored.audit_ok and restored.blobs == 2
-    assert _read_note(target, source) == NOTE
+    assert read_note(target, source) == NOTE
     # restoring needs the practice's key file: another one cannot open the archive
     other = _settings(tmp_path / "other")
     init_practice(
-        _settings(tmp_path / "x", key=other.key_file),
+        _settings(tmp_path / "x", url=fresh_db(), key=other.key_file),
         owner_email="o@example.org",
         password="a long passphrase nobody",
     )
@@ -86,16 +98,18 @@ def test_key_file_backup_restores_a_signed_note_into_a_fresh_home(
     assert not other.home.exists()  # nothing half-restored
 
 
-def test_passphrase_backup_carries_the_key_file(source: Source, tmp_path: Path) -> None:
+def test_passphrase_backup_carries_the_key_file(
+    source: Source, tmp_path: Path, fresh_db: Callable[[], str | None]
+) -> None:
     out = tmp_path / "practice.cnbak"
     assert make_backup(source.settings, out, passphrase=PASSPHRASE).mode == "passphrase"
-    target = _settings(tmp_path / "dst")  # no key file there yet
+    target = _settings(tmp_path / "dst", url=fresh_db())  # no key file there yet
     with pytest.raises(IntegrityError):
         restore_backup(target, out, passphrase="not the right passphrase")
     assert not target.home.exists() and not target.key_file.exists()
     assert restore_backup(target, out, passphrase=PASSPHRASE).audit_ok
     assert target.key_file.stat().st_mode & 0o077 == 0
-    assert _read_note(target, source) == NOTE
+    assert read_note(target, source) == NOTE
 
 
 def test_the_archive_holds_no_plaintext(source: Source, tmp_path: Path) -> None:
@@ -109,7 +123,7 @@ def test_the_archive_holds_no_plaintext(source: Source, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "header"])
 def test_a_changed_or_truncated_archive_restores_nothing(
-    source: Source, tmp_path: Path, damage: str
+    source: Source, tmp_path: Path, damage: str, fresh_db: Callable[[], str | None]
 ) -> None:
     out = tmp_path / "practice.cnbak"
     make_backup(source.settings, out, passphrase=None)
@@ -122,7 +136,7 @@ def test_a_changed_or_truncated_archive_restores_nothing(
         i = data.index(b'"cipher"')
         data[i + 1] = ord("C")
     out.write_bytes(bytes(data))
-    target = _settings(tmp_path / "dst", key=source.settings.key_file)
+    target = _settings(tmp_path / "dst", url=fresh_db(), key=source.settings.key_file)
     with pytest.raises((IntegrityError, BadInputError)):
         restore_backup(target, out, passphrase=None)
     assert not target.home.exists()
@@ -139,14 +153,25 @@ def test_restore_refuses_a_home_that_holds_a_practice(source: Source, tmp_path: 
         make_backup(source.settings, tmp_path / "b2", passphrase="short")
 
 
-def test_sqlite_practice_restores_into_postgresql(source: Source, tmp_path: Path) -> None:
+def test_sqlite_practice_restores_into_postgresql(tmp_path: Path) -> None:
+    source = build_source(sqlite_only(_settings(tmp_path / "src")))
     out = tmp_path / "practice.cnbak"
     make_backup(source.settings, out, passphrase=PASSPHRASE)
-    (tmp_path / "pg").mkdir()
-    with database_url("postgresql", tmp_path / "pg") as url:
+    with pg_schema_url() as url:
         target = _settings(tmp_path / "pg", url=url)
         assert restore_backup(target, out, passphrase=PASSPHRASE).audit_ok
-        assert _read_note(target, source) == NOTE
+        assert read_note(target, source) == NOTE
+
+
+def test_postgresql_practice_restores_into_sqlite(tmp_path: Path) -> None:
+    with pg_schema_url() as url:
+        source = build_source(_settings(tmp_path / "src", url=url))
+        out = tmp_path / "practice.cnbak"
+        make_backup(source.settings, out, passphrase=PASSPHRASE)
+    target = sqlite_only(_settings(tmp_path / "dst"))
+    assert restore_backup(target, out, passphrase=PASSPHRASE).audit_ok
+    assert (target.home / "clearnote.db").is_file()
+    assert read_note(target, source) == NOTE
 
 
 def test_cli_backup_and_restore(
@@ -154,6 +179,7 @@ def test_cli_backup_and_restore(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    fresh_db: Callable[[], str | None],
 ) -> None:
     monkeypatch.setenv("CLEARNOTE_HOME", str(source.settings.home))
     monkeypatch.setenv("CLEARNOTE_KEY_FILE", str(source.settings.key_file))
@@ -166,6 +192,8 @@ def test_cli_backup_and_restore(
     assert "already exists" in capsys.readouterr().err
     monkeypatch.setenv("CLEARNOTE_HOME", str(tmp_path / "new" / "home"))
     monkeypatch.setenv("CLEARNOTE_KEY_FILE", str(tmp_path / "new" / "keys" / "kek"))
+    if (url := fresh_db()) is not None:
+        monkeypatch.setenv("CLEARNOTE_DATABASE_URL", url)
     assert main(["restore", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["audit_ok"] is True
     assert main(["audit", "verify"]) == 0

@@ -1,26 +1,21 @@
 """The S3 blob store against a real HTTP S3 API: moto's server (an S3 *emulator*, not AWS or
-MinIO) started on 127.0.0.1 for the session. The blob-store contract is parametrized over the
-local store and S3; tests skip cleanly when moto/boto3 are not installed."""
+MinIO) started on 127.0.0.1 for the session (``tests/store/s3_server.py``). The blob-store
+contract is parametrized over the local store and S3; tests skip cleanly when moto/boto3 are not
+installed."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from clearnote.config import Settings
 from clearnote.errors import BadInputError, ClearnoteError, IntegrityError
 from clearnote.records import clients, consent
 from clearnote.records.practice import cli_actor, init_practice, open_practice
 from clearnote.records.sessions import create_session, load_artefact, store_artefact
 from clearnote.store.blobs import BlobStore, LocalBlobStore, open_blob_store
+from tests.store.s3_server import s3_settings
 
 boto3 = pytest.importorskip("boto3")
 S3BlobStore = pytest.importorskip("clearnote.store.s3").S3BlobStore
@@ -28,51 +23,6 @@ parse_blob_url = pytest.importorskip("clearnote.store.s3").parse_blob_url
 
 PASSWORD = "a long passphrase nobody guesses"
 PHRASE = "Zebediah Quillfeather-Okonkwo said the river frightened him"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
-    if not Path(exe).exists():
-        pytest.skip("moto[server] not installed (S3 emulator)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [exe, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip("moto_server did not start")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def s3_settings(tmp_path: Path, endpoint: str, url: str) -> Settings:
-    return Settings(
-        home=tmp_path / "home",
-        key_file=tmp_path / "keys" / "kek",
-        blob_url=url,
-        s3_endpoint_url=endpoint,
-        s3_region="us-east-1",
-        s3_access_key_id="testing",
-        s3_secret_access_key="testing",
-    )
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """``make_backup`` / ``restore_backup``: the practice's database (a logical dump, portable across
 SQLite and PostgreSQL) and every live artefact's sealed blob, in one encrypted archive
-(``backup.archive``). Restore goes into a fresh home only, then verifies the audit chain."""
+(``backup.archive``). Restore goes into a fresh home only, puts each blob back in the target's
+blob store (local or S3, whichever the source used), then verifies the audit chain."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from clearnote.records import audit_log
 from clearnote.records.practice import database_url, open_practice
 from clearnote.security.keys import FileKeyProvider, check_key_file_location
 from clearnote.store import dump
+from clearnote.store.blobs import BlobStore, open_blob_store
 from clearnote.store.engine import checkpoint, make_engine
 
 MANIFEST_SCHEMA = "clearnote.backup_manifest/1"
@@ -138,21 +140,27 @@ def archive_mode(archive: Path) -> str:
     return str(header["mode"])
 
 
-def _write_blob(root: Path, ref: str, data: bytes) -> None:
-    """The local blob store's layout (``<root>/ab/<ref>``), written atomically, 0600."""
-    folder = root / ref[:2]
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / ref)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _restore_blob(store: BlobStore, ref: str, data: bytes) -> bool:
+    """Put one archived blob back under the reference its artefact row names, in the target's
+    blob store (local or S3); True when this restore created it. An object already there (an
+    object store that still holds the practice's blobs) must hold the same bytes."""
+    if store.exists(ref):
+        if store.get(ref) != data:
+            raise IntegrityError(
+                f"blob {ref[:8]}…: the blob store holds other bytes under this reference"
+            )
+        return False
+    store.put_as(ref, data)
+    return True
+
+
+def _remove_blobs(store: BlobStore, refs: list[str]) -> None:
+    """Best effort: take back the blobs a failed restore put (the original error is raised)."""
+    for ref in refs:
+        try:
+            store.delete(ref)
+        except Exception:  # noqa: S112 - the restore's own error matters more
+            continue
 
 
 def _lines(fileobj: IO[bytes] | None) -> list[bytes]:
@@ -172,6 +180,9 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
             f"CLEARNOTE_HOME: {settings.home} is not empty; restore into a new home"
         )
     wrote_key = False
+    engine = None
+    store: BlobStore | None = None
+    created: list[str] = []
     try:
         with archive.open("rb") as fh:
             header, raw = read_header(fh, name=str(archive))
@@ -187,7 +198,7 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
             settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(settings.home, 0o700)
             (settings.home / "blobs").mkdir(exist_ok=True, mode=0o700)
-            engine = None
+            store = open_blob_store(settings)
             tables: dict[str, int] = {}
             blobs = 0
             revision: str | None = None
@@ -211,7 +222,8 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
                             raise BadInputError(f"{archive}: unknown table in the backup")
                         tables[m[1]] = dump.load_table(engine, m[1], _lines(data))
                     elif (b := _BLOB.match(member.name)) and _REF.match(b[1]):
-                        _write_blob(settings.home / "blobs", b[1], data.read() if data else b"")
+                        if _restore_blob(store, b[1], data.read() if data else b""):
+                            created.append(b[1])
                         blobs += 1
                     else:
                         raise IntegrityError(f"{archive}: unexpected entry in the backup")
@@ -220,6 +232,10 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
             checkpoint(engine)
             engine.dispose()
     except BaseException:
+        if engine is not None:
+            engine.dispose()
+        if store is not None:
+            _remove_blobs(store, created)
         if settings.home.exists() and fresh_home:
             shutil.rmtree(settings.home, ignore_errors=True)
         if wrote_key:

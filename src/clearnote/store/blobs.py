@@ -31,6 +31,11 @@ class BlobStore(Protocol):
         """Store ciphertext, return its opaque reference."""
         ...
 
+    def put_as(self, ref: str, sealed: bytes) -> None:
+        """Store ciphertext under a given reference (a restore puts each blob back under the
+        reference its artefact row names); replaces an object already there."""
+        ...
+
     def get(self, ref: str) -> bytes: ...
 
     def delete(self, ref: str) -> bool:
@@ -54,6 +59,10 @@ class LocalBlobStore:
 
     def put(self, sealed: bytes) -> str:
         ref = secrets.token_hex(32)
+        self.put_as(ref, sealed)
+        return ref
+
+    def put_as(self, ref: str, sealed: bytes) -> None:
         path = self._path(ref)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -67,7 +76,6 @@ class LocalBlobStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return ref
 
     def get(self, ref: str) -> bytes:
         path = self._path(ref)

@@ -81,16 +81,20 @@ class S3BlobStore:
 
     def put(self, sealed: bytes) -> str:
         ref = secrets.token_hex(32)
+        self.put_as(ref, sealed)
+        return ref
+
+    def put_as(self, ref: str, sealed: bytes) -> None:
+        key = self._key(ref)
         try:
             self.client.put_object(
                 Bucket=self.bucket,
-                Key=self._key(ref),
+                Key=key,
                 Body=sealed,
                 ContentType="application/octet-stream",
             )
         except Exception as exc:
             raise self._failed("put", exc) from exc
-        return ref
 
     def get(self, ref: str) -> bytes:
         key = self._key(ref)
