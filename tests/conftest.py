@@ -1,4 +1,7 @@
-"""Shared fixtures. Evaluation data is read from ../shared/eval and skipped cleanly when absent."""
+"""Shared fixtures. Evaluation data is read from ../shared/eval and skipped cleanly when absent.
+
+``CLEARNOTE_TEST_DATABASE=postgresql`` (``make test-pg``) gives every test a fresh PostgreSQL
+schema through ``CLEARNOTE_DATABASE_URL`` (see ``tests/store/backends.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.store.backends import PG_SUITE, dispose_admin, drop_leftovers, pg_schema_url
+from tests.store.s3_server import s3_endpoint  # noqa: F401  (the S3 emulator, for any test)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EVAL = Path(os.environ.get("CLEARNOTE_SHARED_EVAL", REPO.parent / "shared" / "eval"))
@@ -20,6 +26,28 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if key.startswith("CLEARNOTE_") and key != "CLEARNOTE_SHARED_EVAL":
             monkeypatch.delenv(key, raising=False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def suite_database(clean_environ: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In a PostgreSQL suite run, a fresh schema per test as ``CLEARNOTE_DATABASE_URL`` (read by
+    every ``Settings()`` built without an explicit ``database_url``, subprocesses included)."""
+    if not PG_SUITE:
+        yield
+        return
+    with pg_schema_url() as url:
+        monkeypatch.setenv("CLEARNOTE_DATABASE_URL", url)
+        yield
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if PG_SUITE:
+        drop_leftovers()
+        dispose_admin()
+
+
+def pytest_report_header() -> str:
+    return f"clearnote test database: {'postgresql' if PG_SUITE else 'sqlite (default)'}"
 
 
 @pytest.fixture(scope="session")

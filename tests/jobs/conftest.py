@@ -110,9 +110,10 @@ def _world(tmp_path: Path, url: str | None) -> Iterator[World]:
     settings = Settings(
         home=tmp_path / "home",
         key_file=tmp_path / "keys" / "kek",
-        database_url=url,
         job_lease_s=30.0,
         job_max_attempts=3,
+        # none: CLEARNOTE_DATABASE_URL (a PostgreSQL suite run) or SQLite in the home
+        **({"database_url": url} if url else {}),
     )
     init_practice(settings, owner_email="owner@example.org", password=PASSWORD)
     ctx = open_practice(settings)
@@ -126,7 +127,7 @@ def _world(tmp_path: Path, url: str | None) -> Iterator[World]:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    """SQLite (the default practice)."""
+    """SQLite (the default practice); PostgreSQL in a PostgreSQL suite run."""
     yield from _world(tmp_path, None)
 
 

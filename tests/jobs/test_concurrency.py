@@ -1,11 +1,11 @@
-"""Concurrent use: SQLite under concurrent writers (threads and processes) loses no update and
-keeps the audit chain intact; a retention run during processing leaves every artefact either
-live or erased with its receipt, and no orphan blob."""
+"""Concurrent use: the database (SQLite; PostgreSQL in a PostgreSQL suite run) under concurrent
+writers (threads and processes) loses no update and keeps the audit chain intact; a retention run
+during processing leaves every artefact either live or erased with its receipt, and no orphan
+blob."""
 
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -115,12 +115,10 @@ def test_a_retention_run_during_processing_leaves_no_half_erased_artefact(world:
     sweeper.join(timeout=120)
     assert sweep_errors == [] and work_errors == []
     assert sum(erased) > 0  # the run really erased things while stages ran
-    with sqlite3.connect(world.settings.home / "clearnote.db") as db:
-        marks = ",".join("?" * len(sids))
-        rows = db.execute(
-            f"select id, blob_ref, erased_at from artefacts where session_id in ({marks})", sids
-        ).fetchall()
-        receipts = {r[0] for r in db.execute("select artefact_id from deletion_receipts")}
+    with world.ctx.engine.connect() as db:  # SQLite or PostgreSQL
+        found = db.exec_driver_sql("select id, blob_ref, erased_at, session_id from artefacts")
+        rows = [(aid, ref, at) for aid, ref, at, sid in found if sid in sids]
+        receipts = {r[0] for r in db.exec_driver_sql("select artefact_id from deletion_receipts")}
     live_refs = {ref for _, ref, _ in rows if ref is not None}
     for aid, ref, erased_at in rows:  # live, or erased with blob gone and a receipt
         assert (erased_at is None) == (ref is not None)

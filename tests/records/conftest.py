@@ -31,9 +31,10 @@ def make_settings(tmp_path: Path, url: str | None) -> Settings:
     return Settings(
         home=tmp_path / "home",
         key_file=tmp_path / "keys" / "kek",
-        database_url=url,
         login_max_failures=3,
         login_lockout_s=60,
+        # none: CLEARNOTE_DATABASE_URL (a PostgreSQL suite run) or SQLite in the home
+        **({"database_url": url} if url else {}),
     )
 
 
@@ -54,8 +55,9 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
 
 @pytest.fixture
 def sqlite_world(tmp_path: Path) -> Iterator[World]:
-    """As ``world`` on SQLite only (for tests that read the database file itself)."""
-    settings = make_settings(tmp_path, None)
+    """As ``world`` on SQLite only (for tests that read the database file itself), in a
+    PostgreSQL suite run too."""
+    settings = make_settings(tmp_path, None).model_copy(update={"database_url": None})
     init_practice(settings, owner_email="owner@example.org", password=PASSWORD)
     ctx = open_practice(settings)
     try:

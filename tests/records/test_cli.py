@@ -6,9 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from clearnote.cli import main
+from clearnote.config import Settings
+from clearnote.records.practice import database_url
+from clearnote.store.engine import make_engine
 from tests.records.conftest import PASSWORD
+from tests.store.backends import SUITE_DATABASE
 
 NAME = "Ottoline Pemberton-Vasquez"
 
@@ -29,7 +34,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_cli_flow_and_exit_codes(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "init", "--owner-email", "dr@example.org", "--json")
-    assert code == 0 and json.loads(out)["database"] == "sqlite"
+    assert code == 0 and json.loads(out)["database"] == SUITE_DATABASE
     assert run(capsys, "init", "--owner-email", "dr@example.org")[0] == 2  # exists
     code, out, _ = run(capsys, "client", "add", "--name", NAME, "--jurisdiction", "US-IL", "--json")
     cid = json.loads(out)["id"]
@@ -76,14 +81,12 @@ def test_cli_flow_and_exit_codes(env: Path, capsys: pytest.CaptureFixture[str]) 
 def test_audit_verify_exits_1_on_a_broken_chain(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import sqlite3
-
     assert run(capsys, "init", "--owner-email", "dr@example.org")[0] == 0
     run(capsys, "client", "add", "--name", NAME)
-    con = sqlite3.connect(env / "home" / "clearnote.db")
-    con.execute("UPDATE audit_entries SET outcome='refused' WHERE seq=2")
-    con.commit()
-    con.close()
+    engine = make_engine(database_url(Settings()))  # the home's SQLite file, or PostgreSQL
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET outcome='refused' WHERE seq=2"))
+    engine.dispose()
     code, _, err = run(capsys, "audit", "verify")
     assert code == 1 and "entry 2" in err
 

@@ -13,7 +13,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from clearnote.config import Settings
@@ -56,6 +56,15 @@ def init_practice(settings: Settings, *, owner_email: str, password: str) -> Ini
     check_key_file_location(settings.key_file, settings.home)
     _prepare_home(settings)
     engine = make_engine(database_url(settings))
+    try:
+        return _init_schema_and_owner(settings, engine, owner_email=owner_email, password=password)
+    finally:
+        engine.dispose()  # no pooled connection outlives init, a refused one included
+
+
+def _init_schema_and_owner(
+    settings: Settings, engine: Engine, *, owner_email: str, password: str
+) -> InitResult:
     try:
         if current_revision(engine) is not None:
             with engine.connect() as conn:
@@ -126,8 +135,13 @@ def open_practice(settings: Settings) -> PracticeContext:
         with engine.connect() as conn:
             row = conn.execute(select(Practice.id)).first()
     except OperationalError as exc:
+        engine.dispose()
         raise BadInputError("CLEARNOTE_DATABASE_URL: cannot open the database") from exc
+    except BaseException:
+        engine.dispose()
+        raise
     if row is None:
+        engine.dispose()
         raise BadInputError("CLEARNOTE_HOME: the database holds no practice (run clearnote init)")
     return PracticeContext(
         settings=settings,
