@@ -1,8 +1,9 @@
 """Kill a real Celery worker (SIGKILL) in the middle of transcription: after a new worker starts,
 the session completes, each artefact kind exists exactly once, and the audit chain verifies.
 
-Needs Redis on 127.0.0.1:6379 (skipped cleanly otherwise); uses database 14 and only the
-``asr`` and ``text`` queues there."""
+Run on each broker: Redis on 127.0.0.1:6379 (database 14) and RabbitMQ on 127.0.0.1:5672
+(guest/guest, vhost /, no result backend); each is skipped cleanly when not reachable. Only the
+``asr`` and ``text`` queues are used, emptied before the test."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from clearnote.records import stage_leases
 from clearnote.records.practice import open_practice
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
+BROKERS = {"redis": REDIS_URL, "amqp": AMQP_URL}
 NAME = "Ottoline Brackwater-Jessop"
 PURPOSES = ("record", "transcribe", "draft_note", "risk_screening", "diagnostic_suggestions")
 KINDS = {"audio", "transcript", "draft", "screening", "assessment"}
@@ -45,6 +48,32 @@ def _redis_or_skip() -> None:
     client.close()
 
 
+def _rabbitmq_or_skip() -> None:
+    from kombu import Connection
+    from kombu.exceptions import OperationalError
+
+    from clearnote.jobs.celery_queue import _queues
+
+    try:
+        with Connection(AMQP_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+            channel = conn.default_channel
+            for queue in _queues():  # declared as the workers declare them, then emptied
+                queue(channel).declare()
+                queue(channel).purge()
+    except (OSError, OperationalError):
+        pytest.skip("RabbitMQ not reachable at 127.0.0.1:5672")
+
+
+def broker_or_skip(name: str) -> str:
+    """The broker's URL, its two queues emptied; skips when the broker is not reachable."""
+    if name == "redis":
+        _redis_or_skip()
+    else:
+        _rabbitmq_or_skip()
+    return BROKERS[name]
+
+
 def long_recording(path: Path, repeats: int) -> Path:
     """The sample session repeated (synthetic speech, no client data) as 16 kHz WAV."""
     audio = load_audio(sample_session(), max_seconds=3600, name="sample")
@@ -58,15 +87,17 @@ def long_recording(path: Path, repeats: int) -> Path:
     return path
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    _redis_or_skip()
+@pytest.fixture(params=sorted(BROKERS))
+def env(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    url = broker_or_skip(request.param)
     values = {
         "CLEARNOTE_HOME": str(tmp_path / "home"),
         "CLEARNOTE_KEY_FILE": str(tmp_path / "keys" / "kek"),
         "CLEARNOTE_OWNER_PASSWORD": "a long passphrase nobody guesses",
         "CLEARNOTE_ASR_MODEL": "tiny.en",
-        "CLEARNOTE_QUEUE_URL": REDIS_URL,
+        "CLEARNOTE_QUEUE_URL": url,
         "CLEARNOTE_JOB_LEASE_S": "3",
         "OPENBLAS_NUM_THREADS": "1",
     }

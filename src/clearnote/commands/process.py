@@ -137,6 +137,7 @@ def _enqueue(
         )
     finally:
         ctx.close()
+        queue.close()
     if as_json:
         click.echo(json.dumps({"session_id": result.session_id, "status": result.status}))
         return

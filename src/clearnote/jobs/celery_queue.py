@@ -7,6 +7,11 @@ when its stage is done or held by a live worker, and each worker sweeps for stag
 died (lease lapsed) or whose job never reached the broker, and queues them again.
 
 Messages carry ids and option names only (JSON), never audio, transcript or note words.
+
+Results: nothing in Clearnote reads a task's result (a session's progress is its stage map in the
+database), so only Redis, which expires results itself, keeps them (for ``status``). On RabbitMQ
+there is no result backend: ``rpc://`` would leave a reply queue per producing process filling
+with result messages nobody reads, and ``status`` answers ``unknown``.
 """
 
 from __future__ import annotations
@@ -66,27 +71,33 @@ def make_app(settings: Settings) -> Any:
     if settings.queue_url is None:
         raise BadInputError("CLEARNOTE_QUEUE_URL: not set (the in-process queue needs no worker)")
     url = check_queue_url(settings.queue_url)
-    backend = url if url.startswith(("redis://", "rediss://")) else "rpc://"
-    app = Celery("clearnote", broker=url, backend=backend, set_as_current=False)
+    redis = url.startswith(("redis://", "rediss://"))
+    app = Celery("clearnote", broker=url, backend=url if redis else None, set_as_current=False)
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
         task_acks_late=True,
         task_reject_on_worker_lost=True,
-        task_track_started=True,
+        task_ignore_result=not redis,
+        task_track_started=redis,
         worker_prefetch_multiplier=1,
         task_queues=_queues(),
         task_default_queue="text",
         broker_connection_retry_on_startup=True,
         result_expires=24 * 3600,
         worker_hijack_root_logger=False,
-        # a lost worker's unacknowledged message comes back after this; the lease sweep usually
-        # resubmits the stage much sooner
-        broker_transport_options={"visibility_timeout": max(3600, 4 * settings.job_lease_s)},
     )
+    if redis:
+        # a lost worker's unacknowledged message comes back after this; the lease sweep usually
+        # resubmits the stage much sooner (RabbitMQ requeues it as soon as the connection drops)
+        app.conf.broker_transport_options = {
+            "visibility_timeout": max(3600, 4 * settings.job_lease_s)
+        }
 
-    @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
+    # shared=False: a shared task is added to every Celery app made later in the process, whose
+    # own run_stage would then be refused and jobs would run with the first app's queue
+    @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True, shared=False)  # type: ignore[untyped-decorator]
     def run_stage(_task: Any, payload: dict[str, Any]) -> str:
         return execute(app, payload)
 
@@ -118,7 +129,14 @@ class CeleryQueue:
             ) from None
         return job_id
 
+    def close(self) -> None:
+        """Close the broker connections this producer opened."""
+        self.app.pool.force_close_all()
+        self.app.close()
+
     def status(self, job_id: str) -> JobState:
+        if self.app.conf.task_ignore_result:
+            return "unknown"  # RabbitMQ: no result backend (the stage map has the progress)
         state = str(self.app.AsyncResult(job_id).state)
         return _STATES.get(state, "unknown")
 

@@ -1,0 +1,47 @@
+"""The Celery app for each broker (no broker needed: building the app connects to nothing):
+Redis keeps results for ``status``; RabbitMQ has no result backend and ``status`` says unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearnote.config import Settings
+from clearnote.errors import BadInputError
+from clearnote.jobs.celery_queue import TASK, CeleryQueue, make_app
+
+
+def test_redis_keeps_results_and_a_visibility_timeout() -> None:
+    url = "redis://127.0.0.1:6379/3"
+    app = make_app(Settings(queue_url=url, job_lease_s=2000))
+    assert app.conf.result_backend == url and not app.conf.task_ignore_result
+    assert app.conf.task_track_started is True
+    assert app.conf.broker_transport_options == {"visibility_timeout": 8000}
+    assert TASK in app.tasks
+
+
+@pytest.mark.parametrize(
+    "url", ["amqp://guest:guest@127.0.0.1:5672//", "pyamqp://u:p@mq:5672/clinic", "amqps://mq/"]
+)
+def test_rabbitmq_has_no_result_backend(url: str) -> None:
+    app = make_app(Settings(queue_url=url))
+    assert app.conf.result_backend is None and app.conf.task_ignore_result is True
+    assert app.conf.task_track_started is False
+    assert not app.conf.broker_transport_options  # visibility_timeout is a Redis/SQS notion
+    assert app.tasks[TASK].ignore_result is True
+    assert CeleryQueue(app).status("any-job-id") == "unknown"  # and no broker is contacted
+    assert [q.name for q in app.conf.task_queues] == ["asr", "text"]
+
+
+@pytest.mark.parametrize("url", ["http://mq:5672", "sqs://", "rpc://"])
+def test_other_brokers_are_bad_input(url: str) -> None:
+    with pytest.raises(BadInputError, match="CLEARNOTE_QUEUE_URL"):
+        make_app(Settings(queue_url=url))
+
+
+def test_each_app_runs_its_own_task() -> None:
+    """Two apps in one process (a producer for each practice, tests): each app's stage task is
+    its own, so a job never runs with another app's queue."""
+    first = make_app(Settings(queue_url="redis://127.0.0.1:6379/3"))
+    second = make_app(Settings(queue_url="amqp://guest:guest@127.0.0.1:5672//"))
+    assert first.tasks[TASK] is not second.tasks[TASK]
+    assert second.tasks[TASK].app is second and first.tasks[TASK].app is first
