@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: install demo test test-fast lint typecheck bench bench-long eval e2e-deps clean
+.PHONY: install demo test test-pg test-fast lint typecheck bench bench-long eval e2e-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,6 +40,12 @@ e2e-deps: install
 
 test: lint typecheck e2e-deps
 	$(BIN)/pytest -q
+
+# The whole suite again with PostgreSQL as every practice's database (a fresh schema per test):
+# needs a server at CLEARNOTE_TEST_PG_URL (default postgresql+psycopg://postgres@localhost:5432/test)
+# and fails, rather than skips, when it is down.
+test-pg: install e2e-deps
+	CLEARNOTE_TEST_DATABASE=postgresql $(BIN)/pytest -q
 
 test-fast: install
 	$(BIN)/pytest -q -m "not slow"

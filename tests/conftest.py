@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.backends import PG_SUITE, dispose_admin, drop_leftovers, pg_schema_url
+from tests.store.backends import (
+    PG_SUITE,
+    dispose_admin,
+    drop_leftovers,
+    pg_reachable,
+    pg_schema_url,
+)
 from tests.store.s3_server import s3_endpoint  # noqa: F401  (the S3 emulator, for any test)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,6 +44,11 @@ def suite_database(clean_environ: None, monkeypatch: pytest.MonkeyPatch) -> Iter
     with pg_schema_url() as url:
         monkeypatch.setenv("CLEARNOTE_DATABASE_URL", url)
         yield
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if PG_SUITE and not pg_reachable():
+        pytest.exit("CLEARNOTE_TEST_DATABASE=postgresql: PostgreSQL is not reachable", returncode=3)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -71,6 +71,16 @@ def drop_leftovers() -> None:
         _drop(schema)
 
 
+def pg_reachable() -> bool:
+    try:
+        with _admin_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError:
+        dispose_admin()
+        return False
+    return True
+
+
 @contextmanager
 def pg_schema_url() -> Iterator[str]:
     """A URL whose search_path is a new, empty schema; the schema is dropped on exit. Skips the
