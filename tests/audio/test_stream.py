@@ -45,7 +45,7 @@ def test_webm_chunks_decode_as_they_come_to_the_same_samples(webm: bytes) -> Non
     chunks = split(webm, 20.0, 5.0)
     for part in chunks[:2]:
         source.append(part)
-    for _ in range(100):  # ~10 s of the 20 arrived: it is decoded before the rest comes
+    for _ in range(500):  # ~10 s of the 20 arrived: it is decoded before the rest comes
         if decoder.seconds > 8:
             break
         time.sleep(0.02)
@@ -68,7 +68,7 @@ def test_reads_across_blocks_while_decoding() -> None:
     data = webm_opus(sample_samples(repeat=2)[: 70 * SAMPLE_RATE])
     reference = load_audio(data, max_seconds=600).samples
     source.append(data)
-    for _ in range(300):
+    for _ in range(1000):
         if decoder.seconds > 65:
             break
         time.sleep(0.02)
@@ -109,3 +109,21 @@ def test_wiping_the_source_ends_a_waiting_decoder(webm: bytes) -> None:
     decoder.finish(timeout=5)
     assert time.monotonic() - began < 4  # the thread saw the end of the stream and ended
     assert decoder.seconds < 1.0
+
+
+def test_discard_overwrites_the_audio_and_stops_decoding(webm: bytes) -> None:
+    source = ByteStream()
+    decoder = StreamDecoder(source, max_seconds=60)
+    source.append(webm[: len(webm) // 2])
+    for _ in range(500):
+        if decoder.seconds > 5:
+            break
+        time.sleep(0.02)
+    blocks = list(decoder._blocks)
+    assert blocks and np.abs(blocks[0]).max() > 0
+    decoder.discard()
+    assert all(not b.any() for b in blocks)  # overwritten, not only dropped
+    assert decoder.read(0, 5 * SAMPLE_RATE).shape[0] == 0
+    source.append(webm[len(webm) // 2 :])
+    source.close()
+    assert decoder.finish(timeout=10) is None

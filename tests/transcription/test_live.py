@@ -115,7 +115,7 @@ def feed(source: ByteStream, data: bytes, until: Callable[[], bool]) -> None:
     for part in parts[:cut]:
         source.append(part)
         time.sleep(0.02)
-    for _ in range(250):
+    for _ in range(1000):
         if until():
             break
         time.sleep(0.02)
@@ -181,7 +181,7 @@ def test_a_refused_consent_check_stops_transcription(pool: ThreadPoolExecutor) -
     )
     data = wav_bytes(recording())
     source.append(data[: len(data) // 2])
-    for _ in range(250):
+    for _ in range(1000):
         if live.refusal is not None:
             break
         time.sleep(0.02)

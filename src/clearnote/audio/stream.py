@@ -104,6 +104,7 @@ class StreamDecoder:
         self._used = 0  # samples in the last block
         self._total = 0
         self._lock = threading.Lock()
+        self._discarded = False
         self.error: str | None = None
         self.source_rate = 0
         self.source_channels = 0
@@ -123,7 +124,7 @@ class StreamDecoder:
     def read(self, lo: int, hi: int) -> np.ndarray:
         """A copy of samples [lo, hi) of what is decoded so far (clipped to it)."""
         with self._lock:
-            hi = min(hi, self._total)
+            hi = min(hi, self._total if self._blocks else 0)
             lo = max(0, min(lo, hi))
             out = np.empty(hi - lo, dtype=np.float32)
             at = 0
@@ -155,10 +156,21 @@ class StreamDecoder:
             codec=self.codec,
         )
 
+    def discard(self) -> None:
+        """Overwrite and drop the decoded audio (a discarded recording); decoding stops."""
+        with self._lock:
+            for block in self._blocks:
+                block.fill(0.0)
+            self._blocks = []
+            self._used = 0
+            self._discarded = True
+
     def _append(self, piece: np.ndarray) -> None:
         if self._total + piece.shape[0] > self._limit:
             raise AudioError(f"{self._name}: recording is over the length limit")
         with self._lock:
+            if self._discarded:
+                raise AudioError(f"{self._name}: discarded")
             while piece.shape[0]:
                 if not self._blocks or self._used == _BLOCK:
                     self._blocks.append(np.empty(_BLOCK, dtype=np.float32))

@@ -34,7 +34,10 @@ from clearnote.audio.stream import ByteStream, StreamDecoder
 from clearnote.errors import PolicyError
 
 log = logging.getLogger(__name__)
-MIN_SPAN_S = 20.0  # transcribe at least this much at once (Whisper decodes 30-s frames)
+# Transcribe at least this much at once: each part is decoded without the text before it.
+# On 222 s of distinct synthetic and LibriVox speech (tiny.en) the joined parts' WER was 8.1 %
+# with 20-s parts, 7.7 % with 30-s parts, against 7.6 % decoding it all at once.
+MIN_SPAN_S = 30.0
 GUARD_S = 1.0  # a pause counts once this much audio has arrived after it
 RETRY_S = 5.0  # after a step found no pause, wait for this much more audio
 
@@ -165,9 +168,16 @@ class LiveTranscription:
             parts = list(self._parts)
         return LiveResult(audio, merge_parts(parts) if parts else None)
 
+    @property
+    def active(self) -> bool:
+        """Still transcribing ahead (no refusal, no failure, not ended)."""
+        return self._open and self.refusal is None
+
     def abandon(self) -> None:
-        """Stop queuing steps (a discarded recording); the caller closes the source."""
+        """Stop queuing steps and overwrite the decoded audio (a discarded or refused
+        recording); the caller wipes the source."""
         with self._lock:
             self._open = False
             if self._future is not None:
                 self._future.cancel()
+        self._decoder.discard()

@@ -70,7 +70,7 @@ class LiveRecording:
         live = self.live
         return {
             **self.to_document(),
-            "transcribing": live is not None and live.refusal is None,
+            "transcribing": live is not None and live.active,
             "received_s": round(live.received_s, 1) if live is not None else None,
             "transcribed_s": round(live.transcribed_s, 1) if live is not None else 0.0,
         }
