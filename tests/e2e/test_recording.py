@@ -111,3 +111,36 @@ def test_record_in_the_browser(server: Server, mic_browser: Any, tmp_path: Path)
     assert page.locator("#player").count() >= 1
     assert not failed, failed
     assert not [e for e in errors if "favicon.ico" not in e], errors
+
+
+def test_the_recording_page_shows_how_far_it_is_transcribed(
+    server: Server, mic_browser: Any
+) -> None:
+    """Recording past the first part (30 s), the status line says how far the server has
+    transcribed while recording."""
+    page = mic_browser.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(server.url + "/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.fill("#totp", pyotp.TOTP(server.secret).now())
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/clients")
+    page.fill("#name", CLIENT)
+    page.fill("#jurisdiction", "US-CA")
+    page.click("button:has-text('Add client')")
+    page.click("#capture-consent")
+    for purpose in ("record", "transcribe", "draft_note", "risk_screening"):
+        page.check(f"#purpose-{purpose}")
+    page.check("#read_confirmed")
+    page.fill("#signed_by", CLIENT)
+    page.click("button:has-text('Sign consent')")
+    page.wait_for_url("**/clients/*")
+
+    page.click("#record-start")
+    page.locator("#record-status", has_text="transcribed up to 0:").wait_for(timeout=120_000)
+    text = page.locator("#record-status").text_content() or ""
+    assert text.startswith("Recording ") and "parts saved" in text
+    page.click("#record-stop")
+    page.wait_for_url("**/sessions/*", timeout=240_000)
+    assert page.locator("li.seg").count() >= 1
