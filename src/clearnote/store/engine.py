@@ -28,14 +28,35 @@ def make_engine(url: str) -> Engine:
         raise BadInputError("CLEARNOTE_DATABASE_URL: not a database URL") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url)
-    if backend == "postgresql":
+        engine = _sqlite_engine(url)
+    elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
-    raise BadInputError(
-        f"CLEARNOTE_DATABASE_URL: unsupported backend {backend!r}; expected sqlite or postgresql"
-    )
+        engine = create_engine(parsed, pool_pre_ping=True)
+    else:
+        raise BadInputError(
+            f"CLEARNOTE_DATABASE_URL: unsupported backend {backend!r}; "
+            "expected sqlite or postgresql"
+        )
+    event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
+    return engine
+
+
+def _refuse_nul_characters(
+    _conn: Any,
+    _cursor: Any,
+    _statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> None:
+    """A text value with a NUL character is bad input on every backend: PostgreSQL cannot store
+    one (it raised DataError, a server error, for ``?client_id=%00``) and SQLite would keep it.
+    Only request-made values can hold one: sealed fields are bytes, ids are made here."""
+    for row in parameters if executemany else (parameters,):
+        values = row.values() if isinstance(row, dict) else row or ()
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise BadInputError("a value contains a NUL character")
 
 
 def _sqlite_engine(url: str) -> Engine:
