@@ -4,8 +4,8 @@ sealed, AI runs reported, no plaintext on disk, no network."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +14,11 @@ import pytest
 
 from clearnote.cli import main
 from clearnote.commands.demo import sample_session
+from clearnote.config import Settings
+from clearnote.records.practice import database_url
+from clearnote.store import dump
+from clearnote.store.engine import make_engine
+from tests.store.backends import unix_socket_url
 
 NAME = "Jordan Quillfeather"  # "Jordan" is also spoken in the sample session
 SPOKEN = ("burden", "deadline", "breathing")  # words the sample client and clinician say
@@ -21,7 +26,8 @@ SPOKEN = ("burden", "deadline", "breathing")  # words the sample client and clin
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh practice (SQLite) with tiny.en for speed; the key file outside the home."""
+    """A fresh practice (SQLite; PostgreSQL in a PostgreSQL suite run) with tiny.en for speed;
+    the key file outside the home."""
     monkeypatch.setenv("CLEARNOTE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("CLEARNOTE_KEY_FILE", str(tmp_path / "keys" / "kek"))
     monkeypatch.setenv("CLEARNOTE_OWNER_PASSWORD", "a long passphrase nobody guesses")
@@ -50,8 +56,23 @@ def _client(capsys: pytest.CaptureFixture[str], *purposes: str, where: str = "US
 
 
 def _session_count(home: Path) -> int:
-    with sqlite3.connect(home / "clearnote.db") as db:
-        return int(db.execute("select count(*) from sessions").fetchone()[0])
+    engine = make_engine(database_url(Settings()))  # SQLite in the home, or PostgreSQL
+    try:
+        with engine.connect() as db:
+            return int(db.exec_driver_sql("select count(*) from sessions").scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _database_rows() -> bytes:
+    """Every row of every table, as the backup's logical dump writes them (bytes base64'd, which
+    is fine: sealed columns are ciphertext either way), lowercased."""
+    engine = make_engine(database_url(Settings()))
+    try:
+        with dump.snapshot(engine) as conn:
+            return b"".join(b"".join(dump.dump_table(conn, t)) for t in dump.table_names()).lower()
+    finally:
+        engine.dispose()
 
 
 def _blobs(home: Path) -> list[Path]:
@@ -102,6 +123,8 @@ def test_full_pipeline_seals_everything_and_reports_ai_use(
             data = path.read_bytes().lower()
             for secret in (NAME.lower(), *SPOKEN):
                 assert secret.encode() not in data, f"plaintext in {path.name}"
+    rows = _database_rows()  # and none in the database, wherever it is (PostgreSQL too)
+    assert rows and not any(secret.lower().encode() in rows for secret in (NAME, *SPOKEN))
     code, report = _json(["client", "report", cid, "--json"], capsys)
     runs = {(r["stage"], r["where"]) for r in report["ai_runs"]}  # type: ignore[union-attr]
     assert ("transcribe", "local (this machine)") in runs and (
@@ -135,6 +158,13 @@ def test_the_default_pipeline_runs_with_no_network_at_all(
     unshare = shutil.which("unshare")
     if unshare is None or subprocess.run([unshare, "-n", "true"], check=False).returncode != 0:
         pytest.skip("unshare -n is not available here")
+    env = dict(os.environ)
+    if (url := os.environ.get("CLEARNOTE_DATABASE_URL")) is not None:
+        # a PostgreSQL suite run: the same server, through its Unix socket (no network needed)
+        socket_url = unix_socket_url(url)
+        if socket_url is None:
+            pytest.skip("no network at all: PostgreSQL has no Unix socket in /var/run/postgresql")
+        env["CLEARNOTE_DATABASE_URL"] = socket_url
     cid = _client(capsys, "record", "transcribe", "draft_note", "risk_screening")
     proc = subprocess.run(
         [
@@ -153,6 +183,7 @@ def test_the_default_pipeline_runs_with_no_network_at_all(
         text=True,
         check=False,
         timeout=600,
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr[-500:]
     assert json.loads(proc.stdout)["status"] == "draft_ready"

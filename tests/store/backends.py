@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 PG_URL = os.environ.get(
@@ -98,6 +98,19 @@ def pg_schema_url() -> Iterator[str]:
         yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:
         _drop(schema)
+
+
+def unix_socket_url(url: str) -> str | None:
+    """``url`` (a PostgreSQL URL) reaching the same server through its Unix socket, for a process
+    with no network at all (``unshare -n``); None when the socket is not in the usual folder."""
+    parsed = make_url(url)
+    folder = Path("/var/run/postgresql")
+    if parsed.host not in (None, "localhost", "127.0.0.1"):
+        return None
+    if not (folder / f".s.PGSQL.{parsed.port or 5432}").exists():
+        return None
+    socket = parsed._replace(host=None, port=None).update_query_dict({"host": str(folder)})
+    return socket.render_as_string(hide_password=False)
 
 
 @contextmanager

@@ -382,7 +382,9 @@ def report(ctx: PracticeContext, actor: Actor) -> dict[str, Any]:
         receipts = [
             json.loads(r.document)
             for r in db.scalars(
-                select(DeletionReceiptRow).where(DeletionReceiptRow.client_id == client.id)
+                select(DeletionReceiptRow)
+                .where(DeletionReceiptRow.client_id == client.id)
+                .order_by(DeletionReceiptRow.erased_at)  # PostgreSQL has no implicit order
             )
         ]
         audit_log.append(
