@@ -1,6 +1,6 @@
 """Evaluation of risk screening (figures for the README; no assertions here).
 
-    python -m tests.bench.bench_screen [--quick] [--misses] [--semantic]
+    python -m tests.bench.bench_screen [--quick] [--misses] [--semantic] [--grid]
 
 1. Our own cases (tests/assess/data): dev (used while writing the rules) and held-out (never read
    while tuning): risk recall, specificity on figurative and benign talk, denials in answer to a
@@ -30,10 +30,15 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+from numpy.typing import NDArray
+
 from clearnote.assess.screening import RuleScreener, ScreeningBackend, default_rules, screen_with
+from clearnote.assess.screening.aggregate import Aggregate, weak_signs
 from clearnote.assess.screening.semantic import SemanticScreener, default_prototypes
 from clearnote.domain.screening import ScreeningReport
 from clearnote.domain.transcript import AsrInfo, Segment, Speaker, Transcript, segment_id
+from clearnote.embed import Embedder
 from tests.assess.cases import DEV, HELDOUT, load_cases, score
 from tests.conftest import SHARED_EVAL
 
@@ -260,7 +265,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--semantic", action="store_true", help="also evaluate rules+semantic (section 5)"
     )
+    ap.add_argument(
+        "--grid",
+        action="store_true",
+        help="only the several-weak-signs grid on the Reddit TUNING half (section 6)",
+    )
     args = ap.parse_args(argv)
+    if args.grid:
+        several_grid()
+        return 0
     screener = RuleScreener(default_rules())
     print("# Risk screening evaluation")
     our_cases(screener, args.misses)
@@ -342,6 +355,137 @@ def semantic_section(quick: bool, show_misses: bool) -> None:
     annomi(combined)
     print("\n## Speed (rules + semantic)\n")
     _semantic_speed(floor, semantic)
+
+
+# -- 6. Choosing the several-weak-signs rule (semantic backend, aggregate.py) --------------------
+# Written before the grid was run. Grid: k in GRID_K, threshold in GRID_T. Constraints, all on
+# data that may be tuned on: Reddit TUNING half supportive flagged rate at most 0.05 above the
+# backend without the rule; our dev cases: specificity and all-correct rate not below the backend
+# without the rule; AnnoMI non-risk sessions with a risk flag at most one more than without it.
+# Choice: the highest tuning recall; ties go to the higher threshold, then the larger k. The
+# held-out half is not read here.
+
+GRID_K = (2, 3, 4, 5)
+GRID_T = (0.40, 0.42, 0.44, 0.46, 0.48)
+
+
+class _CachedEmbedder:
+    """Embeds each distinct text once across the grid's repeated runs."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cache: dict[str, NDArray[np.float32]] = {}
+
+    def embed(self, texts: list[str]) -> NDArray[np.float32]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            for text, vec in zip(todo, self.inner.embed(todo), strict=True):
+                self._cache[text] = vec
+        dim = len(next(iter(self._cache.values()))) if self._cache else 0
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, dim), "f4")
+
+
+def _weak_scores(
+    floor: RuleScreener, semantic: SemanticScreener, transcript: Transcript, lowest: float
+) -> list[float] | None:
+    """None when rules+semantic (no aggregate) flag suicide; else the client's weak-sign scores
+    at ``lowest``, highest first, one per distinct sentence (as aggregate.weak_signs counts)."""
+    floor_report = floor.screen(transcript)
+    report = screen_with(floor, transcript, [semantic])
+    if report.domain("suicide").status == "flagged":
+        return None
+    cands = semantic.candidates(transcript, floor_report)
+    if not cands:
+        return []
+    matches = semantic.match(semantic.embedder.embed([c.text for c in cands]))
+    probe = Aggregate(id="probe", domain="suicide", level="wish_to_be_dead", k=2, threshold=lowest)
+    signs = weak_signs(
+        probe, semantic.prototypes.concepts, cands, matches, semantic.prototypes.margin
+    )
+    return [s.match.positive for s in signs]
+
+
+def _fires(scores: list[float] | None, k: int, t: float) -> bool:
+    return scores is None or sum(x >= t for x in scores) >= k
+
+
+def several_grid() -> None:
+    from clearnote.embed.minilm import MiniLmEmbedder
+
+    print("\n# 6. Several weak signs: grid on the Reddit tuning half\n")
+    floor = RuleScreener(default_rules())
+    base = SemanticScreener(_CachedEmbedder(MiniLmEmbedder()), default_prototypes(), floor.rules)
+    plain = base.with_decision(aggregate=None)
+    lowest = min(GRID_T)
+    tune: list[tuple[str, list[float] | None]] = []
+    for row in reddit_rows():
+        if reddit_half(row["User"]) != "tune":
+            continue  # the held-out half is not read while choosing
+        transcript = transcript_of([("client", p, 0.0) for p in _posts(row["Post"])])
+        tune.append((row["Label"], _weak_scores(floor, plain, transcript, lowest)))
+    sessions = _annomi()
+    others: list[tuple[bool, list[float] | None]] = []
+    for tid, (_topic, turns) in sessions.items():
+        if tid in ("95", "107", "37"):
+            continue
+        transcript = transcript_of(turns)
+        report = screen_with(floor, transcript, [plain])
+        other_risk = any(
+            report.domain(d).status == "flagged" for d in RISK_DOMAINS if d != "suicide"
+        )
+        others.append((other_risk, _weak_scores(floor, plain, transcript, lowest)))
+    dev = load_cases(DEV)
+
+    def dev_score(sem: SemanticScreener) -> tuple[float, float]:
+        s = score(dev, _Combined(floor, [sem]))
+        return s.specificity, s.accuracy
+
+    def row_for(k: int, t: float) -> tuple[float, float, int, int]:
+        pos = [f for label, f in ((lb, _fires(sc, k, t)) for lb, sc in tune) if label in POSITIVE]
+        sup = [_fires(sc, k, t) for lb, sc in tune if lb == "Supportive"]
+        annomi_any = sum(o or _fires(sc, k, t) for o, sc in others)
+        return sum(pos) / len(pos), sum(sup) / len(sup), sum(pos), annomi_any
+
+    off_recall, off_sup, off_hits, off_annomi = row_for(10**6, 2.0)
+    off_spec, off_acc = dev_score(plain)
+    n_pos = sum(lb in POSITIVE for lb, _ in tune)
+    print(
+        f"without the rule: tuning recall {off_hits}/{n_pos} = {off_recall:.3f}, supportive "
+        f"{off_sup:.3f}, dev specificity {off_spec:.3f}, dev all-correct {off_acc:.3f}, AnnoMI "
+        f"non-risk sessions with a risk flag {off_annomi}/{len(others)}\n"
+    )
+    print(
+        "| k | threshold | tuning recall | supportive | dev spec | dev all-correct | AnnoMI | ok |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    best: tuple[float, float, int] | None = None
+    for k in GRID_K:
+        for t in GRID_T:
+            recall, sup, hits, annomi_any = row_for(k, t)
+            agg = Aggregate(
+                id="several_weak_signs", domain="suicide", level="wish_to_be_dead", k=k, threshold=t
+            )
+            spec, acc = dev_score(plain.with_decision(aggregate=agg))
+            ok = (
+                sup <= off_sup + 0.05 + 1e-9
+                and spec >= off_spec
+                and acc >= off_acc
+                and annomi_any <= off_annomi + 1
+            )
+            print(
+                f"| {k} | {t:.2f} | {hits}/{n_pos} = {recall:.3f} | {sup:.3f} | {spec:.3f} "
+                f"| {acc:.3f} | {annomi_any}/{len(others)} | {'yes' if ok else 'no'} |"
+            )
+            if ok and (best is None or (recall, t, k) > best):
+                best = (recall, t, k)
+    if best is None:
+        print("\nno grid point meets the constraints")
+    else:
+        print(
+            "\nchosen (max tuning recall; ties: higher threshold, then larger k): "
+            f"k={best[2]}, threshold={best[1]:.2f}"
+        )
 
 
 if __name__ == "__main__":

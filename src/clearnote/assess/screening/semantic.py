@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from clearnote.assess.screening.aggregate import Aggregate, aggregate_flag, weak_signs
 from clearnote.assess.screening.rules import RulesError, RuleSet
 from clearnote.assess.screening.text import Sentence, analyse, split_sentences
 from clearnote.domain.screening import LEVELS, BackendInfo, Domain, RiskFlag, ScreeningReport
@@ -70,6 +71,17 @@ class NegativeSpec(_Spec):
     examples: tuple[str, ...] = Field(min_length=1)
 
 
+class AggregateSpec(_Spec):
+    """Several weak signs in one transcript (see aggregate.py)."""
+
+    id: str
+    domain: Domain
+    level: str
+    source: str
+    k: int = Field(ge=2)
+    threshold: float = Field(gt=0, le=1)
+
+
 class PrototypeSetSpec(_Spec):
     name: str
     version: str
@@ -82,6 +94,7 @@ class PrototypeSetSpec(_Spec):
     min_words: int = Field(default=4, ge=1)
     concepts: tuple[ConceptSpec, ...] = Field(min_length=1)
     negatives: tuple[NegativeSpec, ...] = ()
+    aggregate: AggregateSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,7 @@ class PrototypeSet:
     min_words: int
     concepts: tuple[ConceptSpec, ...]
     negatives: tuple[NegativeSpec, ...]
+    aggregate: Aggregate | None = None
 
     @property
     def positive_texts(self) -> list[str]:
@@ -116,9 +130,14 @@ class PrototypeSet:
         return [i for i, n in enumerate(self.negatives) for _ in n.examples]
 
     def with_decision(
-        self, *, threshold: float | None = None, margin: float | None = None
+        self,
+        *,
+        threshold: float | None = None,
+        margin: float | None = None,
+        aggregate: Aggregate | None | Literal["keep"] = "keep",
     ) -> PrototypeSet:
-        """The same prototypes with another decision rule (for tuning and tests)."""
+        """The same prototypes with another decision rule (for tuning and tests); ``aggregate``
+        None turns the several-weak-signs rule off."""
         return PrototypeSet(
             name=self.name,
             version=self.version,
@@ -130,6 +149,7 @@ class PrototypeSet:
             min_words=self.min_words,
             concepts=self.concepts,
             negatives=self.negatives,
+            aggregate=self.aggregate if aggregate == "keep" else aggregate,
         )
 
     def __repr__(self) -> str:
@@ -158,6 +178,18 @@ def compile_prototypes(data: Mapping[str, Any], *, source: str = "prototypes") -
                 f"{source}: concept '{concept.id}': level '{concept.level}' is not a "
                 f"{concept.domain} level"
             )
+    agg = spec.aggregate
+    if agg is not None:
+        if agg.level not in LEVELS[agg.domain]:
+            raise PrototypesError(
+                f"{source}: aggregate '{agg.id}': level '{agg.level}' is not a {agg.domain} level"
+            )
+        if agg.threshold > spec.threshold:
+            raise PrototypesError(
+                f"{source}: aggregate '{agg.id}': threshold is above the sentence threshold"
+            )
+        if agg.domain not in {c.domain for c in spec.concepts}:
+            raise PrototypesError(f"{source}: aggregate '{agg.id}': no concept of its domain")
     return PrototypeSet(
         name=spec.name,
         version=spec.version,
@@ -169,6 +201,13 @@ def compile_prototypes(data: Mapping[str, Any], *, source: str = "prototypes") -
         min_words=spec.min_words,
         concepts=spec.concepts,
         negatives=spec.negatives,
+        aggregate=(
+            None
+            if agg is None
+            else Aggregate(
+                id=agg.id, domain=agg.domain, level=agg.level, k=agg.k, threshold=agg.threshold
+            )
+        ),
     )
 
 
@@ -350,21 +389,29 @@ class SemanticScreener:
     @property
     def info(self) -> BackendInfo:
         p = self.prototypes
+        agg = p.aggregate
+        several = "" if agg is None else f",{agg.id}={agg.k}x{agg.threshold:.2f}"
         return BackendInfo(
             name=BACKEND_NAME,
             version=(
                 f"{p.name}/{p.version}/{self.embedder.name}/threshold={p.threshold:.2f},"
-                f"margin={p.margin:.2f},top_k={p.top_k}/{p.negative_top_k}"
+                f"margin={p.margin:.2f},top_k={p.top_k}/{p.negative_top_k}{several}"
             ),
         )
 
     def with_decision(
-        self, *, threshold: float | None = None, margin: float | None = None
+        self,
+        *,
+        threshold: float | None = None,
+        margin: float | None = None,
+        aggregate: Aggregate | None | Literal["keep"] = "keep",
     ) -> SemanticScreener:
         """A copy with another decision rule that reuses the embedded prototypes."""
         clone = object.__new__(SemanticScreener)
         clone.__dict__.update(self.__dict__)
-        clone.prototypes = self.prototypes.with_decision(threshold=threshold, margin=margin)
+        clone.prototypes = self.prototypes.with_decision(
+            threshold=threshold, margin=margin, aggregate=aggregate
+        )
         return clone
 
     # -- selection -------------------------------------------------------------------------
@@ -448,6 +495,23 @@ class SemanticScreener:
             )
         return out
 
+    def several_weak_signs(
+        self,
+        cands: Sequence[Candidate],
+        matches: Sequence[Match],
+        rule_report: ScreeningReport,
+        flags: Sequence[tuple[Domain, RiskFlag]],
+    ) -> list[tuple[Domain, RiskFlag]]:
+        """The aggregate flag (aggregate.py), only for a domain nothing else flagged."""
+        agg = self.prototypes.aggregate
+        if agg is None or any(d == agg.domain for d, _ in flags):
+            return []
+        if rule_report.domain(agg.domain).status == "flagged":
+            return []
+        signs = weak_signs(agg, self.prototypes.concepts, cands, matches, self.prototypes.margin)
+        flag = aggregate_flag(agg, signs)
+        return [] if flag is None else [(agg.domain, flag)]
+
     def propose(
         self, transcript: Transcript, rule_report: ScreeningReport
     ) -> list[tuple[Domain, RiskFlag]]:
@@ -455,7 +519,9 @@ class SemanticScreener:
         if not cands:
             return []
         vectors = self.embedder.embed([c.text for c in cands])
-        return self.flags_for(cands, self.match(vectors))
+        matches = self.match(vectors)
+        flags = self.flags_for(cands, matches)
+        return flags + self.several_weak_signs(cands, matches, rule_report, flags)
 
     def __repr__(self) -> str:
         return f"SemanticScreener(prototypes={self.prototypes!r}, embedder={self.embedder.name!r})"
