@@ -42,8 +42,13 @@ def sqlite_only(settings: Settings) -> Settings:
     return settings.model_copy(update={"database_url": None})
 
 
-def build_source(settings: Settings) -> Source:
-    """A practice with one client, a session with audio and a signed note."""
+BIG = bytes(range(256)) * 6144  # 1.5 MiB: an archive of several 1 MiB chunks
+
+
+def build_source(settings: Settings, *, big: bool = False) -> Source:
+    """A practice with one client, a session with audio and a signed note; ``big``: 1.5 MiB of
+    audio and a 1.5 MiB transcript besides, so a cut at the archive's end fails a restore after
+    the database and at least one blob came through (each 1 MiB chunk is checked on its own)."""
     init_practice(settings, owner_email="owner@example.org", password="a long passphrase nobody")
     ctx = open_practice(settings)
     try:
@@ -51,7 +56,9 @@ def build_source(settings: Settings) -> Source:
         cid = clients.add_client(ctx, owner, name=NAME, jurisdictions=["US-CA"])
         consent.grant(ctx, owner, cid, ["record", "transcribe"], signed_by=NAME)
         sid = sessions.create_session(cid, owner, ctx=ctx)
-        sessions.store_artefact(sid, "audio", b"RIFF fake audio", actor=owner, ctx=ctx)
+        sessions.store_artefact(sid, "audio", BIG if big else b"RIFF", actor=owner, ctx=ctx)
+        if big:
+            sessions.store_artefact(sid, "transcript", BIG, actor=owner, ctx=ctx)
         note_id = sessions.store_artefact(sid, "signed_note", NOTE, actor=owner, ctx=ctx)
         sessions.sign_session(sid, actor=owner, ctx=ctx)
     finally:
@@ -140,6 +147,25 @@ def test_a_changed_or_truncated_archive_restores_nothing(
     with pytest.raises((IntegrityError, BadInputError)):
         restore_backup(target, out, passphrase=None)
     assert not target.home.exists()
+
+
+def test_a_restore_cut_short_takes_back_the_tables_it_loaded(
+    tmp_path: Path, fresh_db: Callable[[], str | None]
+) -> None:
+    """The database and a blob come through, then the archive ends early: the home is removed
+    and the database (outside the home on PostgreSQL) is left empty, so the intact archive then
+    restores into it."""
+    source = build_source(_settings(tmp_path / "src"), big=True)
+    out = tmp_path / "practice.cnbak"
+    make_backup(source.settings, out, passphrase=None)
+    cut = tmp_path / "cut.cnbak"
+    cut.write_bytes(out.read_bytes()[:-40])
+    target = _settings(tmp_path / "dst", url=fresh_db(), key=source.settings.key_file)
+    with pytest.raises(IntegrityError):
+        restore_backup(target, cut, passphrase=None)
+    assert not target.home.exists()
+    assert restore_backup(target, out, passphrase=None).audit_ok
+    assert read_note(target, source) == NOTE
 
 
 def test_restore_refuses_a_home_that_holds_a_practice(source: Source, tmp_path: Path) -> None:

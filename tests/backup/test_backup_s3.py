@@ -81,14 +81,28 @@ def test_practice_on_s3_restores_into_a_local_home(
 def test_a_failed_restore_into_s3_takes_back_what_it_put(
     tmp_path: Path, s3_endpoint: str, fresh_db: Callable[[], str | None]
 ) -> None:
-    source = build_source(_settings(tmp_path / "src"))
+    source = build_source(_settings(tmp_path / "src"), big=True)
     out = tmp_path / "practice.cnbak"
     make_backup(source.settings, out, passphrase=PASSPHRASE)
-    out.write_bytes(out.read_bytes()[:-40])  # the blobs come through, then the end is missing
+    cut = tmp_path / "cut.cnbak"
+    cut.write_bytes(out.read_bytes()[:-40])  # a blob comes through, then the end is missing
     target = _s3(tmp_path / "dst", s3_endpoint, fresh_db())
-    with pytest.raises(IntegrityError):
-        restore_backup(target, out, passphrase=PASSPHRASE)
+    seen: list[str] = []
+    store = S3BlobStore.from_settings(target)
+    put_as = store.put_as
+
+    def spy(self: object, ref: str, sealed: bytes) -> None:
+        seen.append(ref)
+        put_as(ref, sealed)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(S3BlobStore, "put_as", spy)
+        with pytest.raises(IntegrityError):
+            restore_backup(target, cut, passphrase=PASSPHRASE)
+    assert seen, "no blob was put before the failure: the test proves nothing"
     assert _keys(target) == [] and not target.home.exists()
+    assert restore_backup(target, out, passphrase=PASSPHRASE).audit_ok  # the database is empty
+    assert len(_keys(target)) == 3
 
 
 def test_restore_into_the_practices_own_bucket_keeps_its_objects(

@@ -159,7 +159,7 @@ def _remove_blobs(store: BlobStore, refs: list[str]) -> None:
     for ref in refs:
         try:
             store.delete(ref)
-        except Exception:  # noqa: S112 - the restore's own error matters more
+        except Exception:  # the restore's own error matters more
             continue
 
 
@@ -183,6 +183,7 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
     engine = None
     store: BlobStore | None = None
     created: list[str] = []
+    tables: dict[str, int] = {}
     try:
         with archive.open("rb") as fh:
             header, raw = read_header(fh, name=str(archive))
@@ -199,7 +200,6 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
             os.chmod(settings.home, 0o700)
             (settings.home / "blobs").mkdir(exist_ok=True, mode=0o700)
             store = open_blob_store(settings)
-            tables: dict[str, int] = {}
             blobs = 0
             revision: str | None = None
             with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
@@ -233,6 +233,8 @@ def restore_backup(settings: Settings, archive: Path, *, passphrase: str | None)
             engine.dispose()
     except BaseException:
         if engine is not None:
+            if tables:  # a database outside the home (PostgreSQL) keeps what was loaded
+                dump.clear_tables(engine, tables)
             engine.dispose()
         if store is not None:
             _remove_blobs(store, created)

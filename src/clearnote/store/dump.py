@@ -103,3 +103,13 @@ def load_table(engine: Engine, name: str, lines: Iterable[bytes], *, batch: int 
             conn.execute(table.insert(), rows)
             n += len(rows)
     return n
+
+
+def clear_tables(engine: Engine, names: Iterable[str]) -> None:
+    """Empty the named tables, children first, in one transaction: takes back the tables a
+    restore loaded into a fresh database before it failed."""
+    wanted = set(names)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in wanted:
+                conn.execute(table.delete())
