@@ -18,9 +18,12 @@ import pytest
 from clearnote.asr.base import AsrOutput, AsrSegment, AsrWord, ProgressCallback
 from clearnote.audio import SAMPLE_RATE
 from clearnote.audio.stream import ByteStream
+from clearnote.diarize import Diarizer
+from clearnote.diarize import diarizer as diarizer_module
 from clearnote.errors import PolicyError
 from clearnote.transcription.live import LiveTranscription
 from clearnote.transcription.service import Transcriber
+from tests.diarize.test_ahead import BandEncoder
 
 BURSTS = 9
 BURST_S, PAUSE_S, LEAD_S = 6.0, 2.0, 2.0
@@ -167,6 +170,70 @@ def test_parts_are_cut_at_pauses_and_the_pipeline_only_does_the_tail(
     tail = engine.calls[-1] / SAMPLE_RATE
     assert tail == pytest.approx(result.audio.duration - result.asr.duration, abs=1e-3)
     assert tail < result.audio.duration / 2
+
+
+def test_voice_windows_embedded_ahead_give_the_speakers_of_the_whole_audio(
+    pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diarizer_module, "GAIN_SPEECH_S", 10.0)  # the level known after 2 bursts
+    engine = ToneEngine()
+    encoder = BandEncoder()
+    diarizer = Diarizer(encoder)  # type: ignore[arg-type]
+    source = ByteStream()
+    live = LiveTranscription(
+        source,
+        engine_for=lambda: engine,
+        diarizer_for=lambda: diarizer,
+        pool=pool,
+        check=lambda: None,
+        max_seconds=600,
+        min_span=10.0,
+        guard=1.0,
+    )
+    feed(source, wav_bytes(recording()), until=lambda: live.steps >= 2)
+    result = live.result()
+    assert result is not None and result.asr is not None and result.voices is not None
+    embedded = len(result.voices.windows.start)
+    assert len(result.voices.regions) >= 2 and encoder.windows == embedded
+    assert result.voices.regions[-1][1] <= result.asr.duration
+
+    transcriber = Transcriber(
+        engine, diarizer, low_confidence_threshold=0.5, max_audio_seconds=600, language="en"
+    )
+    encoder.windows = 0
+    ahead = transcriber.transcribe_decoded(
+        result.audio, speakers=2, prefix=result.asr, voices=result.voices
+    )
+    at_stop = encoder.windows
+    encoder.windows = 0
+    at_once = transcriber.transcribe_decoded(result.audio, speakers=2, prefix=result.asr)
+    assert at_stop == encoder.windows - embedded  # only the speech after the windows
+    assert len(at_once.transcript.speakers) >= 2
+    assert ahead.transcript == at_once.transcript
+
+
+def test_a_failing_voice_encoder_leaves_diarization_to_the_pipeline(
+    pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diarizer_module, "GAIN_SPEECH_S", 10.0)
+    engine = ToneEngine()
+    encoder = BandEncoder()
+    encoder.embed_mels = lambda mels: (_ for _ in ()).throw(RuntimeError("broke"))  # type: ignore[method-assign]
+    source = ByteStream()
+    live = LiveTranscription(
+        source,
+        engine_for=lambda: engine,
+        diarizer_for=lambda: Diarizer(encoder),  # type: ignore[arg-type]
+        pool=pool,
+        check=lambda: None,
+        max_seconds=600,
+        min_span=10.0,
+        guard=1.0,
+    )
+    feed(source, wav_bytes(recording()), until=lambda: live.steps >= 3)
+    result = live.result()
+    assert result is not None and result.voices is None
+    assert result.asr is not None and live.steps >= 3  # transcription went on
 
 
 def test_a_refused_consent_check_stops_transcription(pool: ThreadPoolExecutor) -> None:

@@ -51,31 +51,44 @@ def merge_parts(parts: Sequence[AsrPart]) -> AsrOutput:
 
     Raises ValueError for no parts, or parts that leave a gap or overlap (a bug in the caller:
     audio would be lost or decoded twice)."""
-    if not parts:
-        raise ValueError("merge_parts: no parts")
-    expected = 0.0
+    speech = join_speech(parts)  # checks the parts first
     segments: list[AsrSegment] = []
+    for part in parts:
+        segments.extend(_shift_segment(s, part.start, part.end) for s in part.output.segments)
+    first = next((p.output for p in parts if p.output.segments), parts[0].output)
+    return AsrOutput(
+        segments=tuple(segments),
+        language=first.language,
+        duration=parts[-1].end,
+        speech=speech,
+        model=parts[0].output.model,
+        engine=parts[0].output.engine,
+    )
+
+
+def join_speech(parts: Sequence[AsrPart]) -> tuple[tuple[float, float], ...]:
+    """The parts' speech regions on the recording's clock, as :func:`merge_parts` gives them
+    (and only them: cheap enough to call after every part). Raises as :func:`merge_parts`."""
+    _check_contiguous(parts)
     speech: list[tuple[float, float]] = []
     for part in parts:
-        if abs(part.start - expected) > CONTIGUOUS:
-            raise ValueError(
-                f"merge_parts: a part starts at {part.start:.3f} s, expected {expected:.3f} s"
-            )
         limit = part.end
-        segments.extend(_shift_segment(s, part.start, limit) for s in part.output.segments)
         for lo, hi in part.output.speech:
             lo, hi = min(lo + part.start, limit), min(hi + part.start, limit)
             if speech and lo - speech[-1][1] <= 0.0:  # a region cut at the join: one again
                 speech[-1] = (speech[-1][0], max(hi, speech[-1][1]))
             elif hi > lo:
                 speech.append((lo, hi))
+    return tuple(speech)
+
+
+def _check_contiguous(parts: Sequence[AsrPart]) -> None:
+    if not parts:
+        raise ValueError("merge_parts: no parts")
+    expected = 0.0
+    for part in parts:
+        if abs(part.start - expected) > CONTIGUOUS:
+            raise ValueError(
+                f"merge_parts: a part starts at {part.start:.3f} s, expected {expected:.3f} s"
+            )
         expected = part.end
-    first = next((p.output for p in parts if p.output.segments), parts[0].output)
-    return AsrOutput(
-        segments=tuple(segments),
-        language=first.language,
-        duration=parts[-1].end,
-        speech=tuple(speech),
-        model=parts[0].output.model,
-        engine=parts[0].output.engine,
-    )

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
@@ -33,6 +33,9 @@ from clearnote.records import sessions, stage_leases
 from clearnote.records.consent import require_consent
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.transcription.service import ProgressFactory, Transcriber
+
+if TYPE_CHECKING:
+    from clearnote.diarize.diarizer import VoicePrefix
 
 log = logging.getLogger(__name__)
 __all__ = ["WHERE", "ProcessResult", "enqueue_recording", "process_recording"]
@@ -136,12 +139,14 @@ def process_recording(
     progress: ProgressFactory | None = None,
     decoded: DecodedAudio | None = None,
     asr_prefix: AsrOutput | None = None,
+    voice_prefix: VoicePrefix | None = None,
 ) -> ProcessResult:
     """Run the pipeline here, stage by stage, through the in-process queue. The factories load
     models only once consent and input are checked (``engines_for`` only when a text stage has
     consent to run). A recording transcribed while it was made passes its ``decoded`` audio
-    (the same samples as decoding ``audio_path``) and ``asr_prefix``, the ASR of its beginning:
-    only the rest is recognised."""
+    (the same samples as decoding ``audio_path``), ``asr_prefix``, the ASR of its beginning,
+    and ``voice_prefix``, the voice windows of its first speech: only the rest is recognised
+    and embedded."""
     options = _options(fmt, framework, speakers)
     session_id, audio, _ = _ingest(
         ctx,
@@ -160,7 +165,7 @@ def process_recording(
         progress=progress,
         via=actor.via,
     )
-    runner.preload(session_id, audio, asr_prefix)
+    runner.preload(session_id, audio, asr_prefix, voice_prefix)
     del audio
     try:
         InProcessQueue(runner).submit(

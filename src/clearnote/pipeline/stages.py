@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
@@ -46,6 +46,9 @@ from clearnote.records.consent import consented_purposes, require_consent
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.transcription.service import ProgressFactory, Transcriber
 from clearnote.transcripts.document import transcript_from_obj
+
+if TYPE_CHECKING:
+    from clearnote.diarize.diarizer import VoicePrefix
 
 log = logging.getLogger(__name__)
 WHERE = "local (this machine)"
@@ -149,7 +152,7 @@ class StageRunner:
         self.progress = progress
         self.via = via
         self.worker = worker or worker_name()
-        self._preloaded: dict[str, tuple[DecodedAudio, AsrOutput | None]] = {}
+        self._preloaded: dict[str, tuple[DecodedAudio, AsrOutput | None, VoicePrefix | None]] = {}
         self._lock = threading.Lock()
 
     # --- resources ---
@@ -166,12 +169,16 @@ class StageRunner:
             return self._engines
 
     def preload(
-        self, session_id: str, audio: DecodedAudio, asr_prefix: AsrOutput | None = None
+        self,
+        session_id: str,
+        audio: DecodedAudio,
+        asr_prefix: AsrOutput | None = None,
+        voice_prefix: VoicePrefix | None = None,
     ) -> None:
         """Audio already decoded by the caller (in-process runs skip decoding it again), and
-        the ASR of its beginning when it was transcribed while being recorded (only the rest
-        is recognised)."""
-        self._preloaded[session_id] = (audio, asr_prefix)
+        the ASR and voice windows of its beginning when it was transcribed while being
+        recorded (only the rest is recognised and embedded)."""
+        self._preloaded[session_id] = (audio, asr_prefix, voice_prefix)
 
     def discard(self, session_id: str) -> None:
         self._preloaded.pop(session_id, None)
@@ -320,7 +327,7 @@ class StageRunner:
             stage="transcribe",
             participants=facts.participants,
         )
-        audio, prefix = self._preloaded.pop(job.session_id, (None, None))
+        audio, prefix, voices = self._preloaded.pop(job.session_id, (None, None, None))
         if audio is None:
             ids = stage_leases.artefact_ids(ctx, job.session_id).get("audio", [])
             if not ids:
@@ -333,7 +340,11 @@ class StageRunner:
             )
             del data
         result = self.transcriber().transcribe_decoded(
-            audio, speakers=job.options.speakers, progress=self.progress, prefix=prefix
+            audio,
+            speakers=job.options.speakers,
+            progress=self.progress,
+            prefix=prefix,
+            voices=voices,
         )
         transcript = result.transcript
         beat.check()

@@ -25,6 +25,7 @@ from clearnote.transcription.segments import assemble, speaker_order, words_for_
 
 if TYPE_CHECKING:
     from clearnote.diarize import Diarizer
+    from clearnote.diarize.diarizer import VoicePrefix
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +92,12 @@ class Transcriber:
         progress: ProgressFactory | None = None,
         decode_seconds: float = 0.0,
         prefix: AsrOutput | None = None,
+        voices: VoicePrefix | None = None,
     ) -> TranscriptionResult:
         """``prefix``: ASR already done for the audio's first ``prefix.duration`` seconds (a
-        recording transcribed while it was made); only the rest is recognised."""
+        recording transcribed while it was made); only the rest is recognised. ``voices``: the
+        voice windows of its first speech, embedded while it was made; only the speech after
+        them is embedded for diarization."""
         t0 = time.perf_counter()
         voice = self.enroll(clinician_voice) if clinician_voice is not None else None
         result = self.transcribe_samples(
@@ -102,6 +106,7 @@ class Transcriber:
             clinician_voice=voice,
             progress=progress(audio.duration) if progress else None,
             prefix=prefix,
+            voices=voices,
         )
         timings = Timings(
             decode=decode_seconds,
@@ -128,6 +133,7 @@ class Transcriber:
         clinician_voice: np.ndarray | None = None,
         progress: ProgressCallback | None = None,
         prefix: AsrOutput | None = None,
+        voices: VoicePrefix | None = None,
     ) -> TranscriptionResult:
         if speakers is not None and speakers < 1:
             raise BadInputError("--speakers must be at least 1")
@@ -135,7 +141,7 @@ class Transcriber:
         output = self._recognise(samples, prefix, progress)
         t1 = time.perf_counter()
         spans = words_for_diarization(output)
-        labels, centroids = self._diarize(samples, output, spans, speakers)
+        labels, centroids = self._diarize(samples, output, spans, speakers, voices)
         t2 = time.perf_counter()
         ids = speaker_order(labels)
         assembly = assemble(
@@ -217,12 +223,18 @@ class Transcriber:
         output: AsrOutput,
         spans: list[tuple[float, float]],
         speakers: int | None,
+        voices: VoicePrefix | None = None,
     ) -> tuple[list[int], np.ndarray | None]:
         if self.diarizer is None or speakers == 1 or not spans:
             return [0] * len(spans), None
         speech = output.speech or self.engine.speech_regions(samples)
         result = self.diarizer.diarize(
-            samples, speech, spans, num_speakers=speakers, sample_rate=SAMPLE_RATE
+            samples,
+            speech,
+            spans,
+            num_speakers=speakers,
+            sample_rate=SAMPLE_RATE,
+            precomputed=voices,
         )
         return list(result.word_speakers), result.centroids
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,6 +42,9 @@ from clearnote.web.security import (
     error_body,
     set_cookie,
 )
+
+if TYPE_CHECKING:
+    from clearnote.diarize import Diarizer
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024  # a 4-hour compressed recording fits
@@ -84,15 +88,23 @@ def create_app(
         value: Transcriber = cache["t"]  # type: ignore[assignment]
         return value
 
-    def live_engine() -> AsrEngine | None:
-        """The ASR engine of the pipeline's transcriber, for transcription while recording
-        (a stand-in transcriber without one: none)."""
+    def live_transcriber() -> Transcriber | None:
+        """The pipeline's transcriber, for transcription while recording (a stand-in
+        transcriber: none)."""
         with loading:
             if "live" not in cache:
                 made = (transcriber_for or transcriber)()
-                cache["live"] = made.engine if isinstance(made, Transcriber) else None
-        value: AsrEngine | None = cache["live"]  # type: ignore[assignment]
+                cache["live"] = made if isinstance(made, Transcriber) else None
+        value: Transcriber | None = cache["live"]  # type: ignore[assignment]
         return value
+
+    def live_engine() -> AsrEngine | None:
+        made = live_transcriber()
+        return made.engine if made is not None else None
+
+    def live_diarizer() -> Diarizer | None:
+        made = live_transcriber()
+        return made.diarizer if made is not None else None
 
     def engines() -> Engines:
         if "e" not in cache:
@@ -110,6 +122,7 @@ def create_app(
         runner,
         max_bytes=max_upload_bytes,
         engine_for=live_engine if settings.live_transcribe else None,
+        diarizer_for=live_diarizer if settings.live_transcribe else None,
         workers=settings.live_transcribe_workers,
         max_audio_seconds=settings.max_audio_seconds,
     )

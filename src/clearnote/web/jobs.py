@@ -88,8 +88,9 @@ class JobRunner:
         live: Callable[[], LiveResult | None] | None = None,
     ) -> Job:
         """Process ``audio`` in the background. ``live``: for a recording transcribed while it
-        was made, called first in the job's thread; what it returns (the decoded audio and the
-        ASR done ahead) spares decoding it again and recognising what was already done."""
+        was made, called first in the job's thread; what it returns (the decoded audio, the ASR
+        and voice windows done ahead) spares decoding it again and recognising and embedding
+        what was already done."""
         if not audio:
             raise BadInputError("recording: the upload is empty")
         job = Job(id=str(uuid.uuid4()), owner=actor.user_id, client_id=client_id)
@@ -135,6 +136,7 @@ class JobRunner:
                 progress=progress,
                 decoded=ahead.audio if ahead is not None else None,
                 asr_prefix=ahead.asr if ahead is not None else None,
+                voice_prefix=ahead.voices if ahead is not None else None,
             )
             self._set(
                 job_id,

@@ -10,9 +10,10 @@ each step, and a revocation stops the recording (its buffer is wiped; later chun
 are refused). At stop, or once no chunk has come for ``idle_s`` seconds (the tab was closed or
 the network lost), the whole buffer goes to the :class:`~clearnote.web.jobs.JobRunner` as an
 upload does, which seals the audio to the blob store and runs the pipeline, with the decoded
-audio and the ASR done ahead: only the audio after the last cut is recognised then. A closed
-tab so loses at most the chunk being recorded. Buffers die with the process: a restart
-mid-session loses that recording (chunks are not persisted).
+audio, the ASR and the voice windows done ahead: only the audio after the last cut is
+recognised then, and only the speech after the windows embedded for diarization. A closed tab
+so loses at most the chunk being recorded. Buffers die with the process: a restart mid-session
+loses that recording (chunks are not persisted).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from clearnote.asr.base import AsrEngine
 from clearnote.audio.stream import ByteStream
@@ -34,6 +36,9 @@ from clearnote.records.consent import require_consent
 from clearnote.records.context import Actor
 from clearnote.transcription.live import LiveResult, LiveTranscription
 from clearnote.web.jobs import Job, JobRunner
+
+if TYPE_CHECKING:
+    from clearnote.diarize import Diarizer
 
 MAX_OPEN_PER_USER = 2
 MAX_OPEN = 32
@@ -80,8 +85,9 @@ class LiveRecordings:
     """Open browser recordings, each visible to the user who started it only.
 
     ``engine_for``: the ASR engine for transcription while recording (None from it, or no
-    ``engine_for``: transcription waits for the stop); ``workers``: threads transcribing for
-    all recordings together."""
+    ``engine_for``: transcription waits for the stop); ``diarizer_for``: the diarizer whose
+    voice encoder embeds the speech while recording (None: diarization is all done at the
+    stop); ``workers``: threads transcribing for all recordings together."""
 
     def __init__(
         self,
@@ -90,6 +96,7 @@ class LiveRecordings:
         max_bytes: int,
         idle_s: float = 120.0,
         engine_for: Callable[[], AsrEngine | None] | None = None,
+        diarizer_for: Callable[[], Diarizer | None] | None = None,
         workers: int = 1,
         max_audio_seconds: float = 4 * 3600,
     ) -> None:
@@ -98,6 +105,7 @@ class LiveRecordings:
         self.idle_s = idle_s
         self.max_audio_seconds = max_audio_seconds
         self._engine_for = engine_for
+        self._diarizer_for = diarizer_for
         self._pool = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clearnote-live")
             if engine_for is not None
@@ -126,6 +134,7 @@ class LiveRecordings:
                 rec.live = LiveTranscription(
                     rec.data,
                     engine_for=self._engine_for,
+                    diarizer_for=self._diarizer_for,
                     pool=self._pool,
                     check=self._consent_check(rec),
                     max_seconds=self.max_audio_seconds,
