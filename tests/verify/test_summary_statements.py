@@ -175,3 +175,50 @@ def test_a_statement_with_nothing_to_check_is_flagged(note: str) -> None:
     report = LEXICAL.verify(parse_turns(CHAT, source="test"), note_from_text(note))
     (flag,) = [f for f in report.flags if f.kind == "unsupported"]
     assert "no fact to check" in flag.message
+
+
+INTAKE = """\
+Doctor: How old are you?
+Patient: Forty one.
+Doctor: And your work?
+Patient: I cook.
+Doctor: Where do you live?
+Patient: Downtown.
+Doctor: Married?
+Patient: Divorced.
+Doctor: Any children?
+Patient: Twins.
+"""
+
+
+@pytest.mark.parametrize(
+    ("note", "verdict"),
+    [
+        # each fact is one answer: no two adjacent turns hold enough of them, one exchange of
+        # four turns (question, answer, question, answer) does
+        ("A 41-year-old divorced cook from downtown with twins.", "supported"),
+        # a word the session never says is not made up by joining turns
+        ("A 41-year-old divorced cook from downtown with triplets.", "unsupported"),
+    ],
+)
+def test_one_exchange_supports_a_summary_sentence(note: str, verdict: str) -> None:
+    assert verdict_and_flags(INTAKE, note)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("a fall", "I fell"),
+        ("both feet", "my foot"),
+        ("alcohol", "do you drink"),
+        ("her mother", "my mom"),
+        ("his father", "my dad"),
+        ("marijuana", "weed"),
+        ("bleeding", "it bled"),
+        ("EKG", "your E K G"),
+        ("500 mg IV", "five hundred M G, I V"),
+        ("denies a history of seizures", "seizures"),
+    ],
+)
+def test_forms_the_stemmer_cannot_join(written: str, said: str) -> None:
+    assert set(content_stems(written)) == set(content_stems(said))

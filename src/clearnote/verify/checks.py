@@ -176,7 +176,8 @@ def _polarity_or_lay(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[str
         return pol, segs
     for alt in lay_terms(item):
         pol, segs = polarity(index, alt)
-        if pol == "denied":
+        said = frozenset().union(*(index.stem_sets[i] for i in segs))
+        if pol == "denied" and set(alt) <= said:  # every word of it, not just "sleep"
             return pol, segs
     return "absent", []
 

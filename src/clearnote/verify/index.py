@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,6 +18,9 @@ from clearnote.verify.text import content_stems
 
 CANDIDATES = 8  # lexical candidates per statement that are embedded
 EMBED_ALL_UPTO = 80  # a transcript this short is embedded whole (paraphrases with no shared word)
+# a summary sentence often joins what one exchange said over a few turns ("How old are you?"
+# "Nineteen." "What happened?" "I was in a fight."): up to this many consecutive segments
+EXCHANGE = 4
 _K1 = 1.2
 _B = 0.75
 
@@ -30,6 +34,14 @@ class Grounding:
     local: float  # weighted share of the statement's words in the best unit
     globl: float  # weighted share of the statement's words anywhere in the transcript
     similarity: float  # best embedding cosine (0 when no embedder)
+
+
+def _shift(a: NDArray[Any], by: int) -> NDArray[Any]:
+    """``a`` moved down ``by`` rows (zeros on top): row i holds row i - by."""
+    out = np.zeros_like(a)
+    if by < len(a):
+        out[by:] = a[: len(a) - by]
+    return out
 
 
 class TranscriptIndex:
@@ -157,26 +169,37 @@ class TranscriptIndex:
         total = float(w.sum())
         hits = self.hits(query)
         self.with_lay_terms(text, query, hits)
-        single = hits @ w / total
-        pair = np.maximum(hits, np.vstack([np.zeros((1, len(query))), hits[:-1]])) @ w / total
         globl = float(hits.max(axis=0) @ w / total)
         bm = self.bm25(query)
         bm_norm = bm / bm.max() if bm.max() > 0 else bm
         sims = self.similarity(text, vec)
-        if sims is not None:
-            emb = np.clip((sims - 0.2) / 0.45, 0.0, 1.0)
-            prev = np.concatenate([[0.0], emb[:-1]])
-            pair_emb = np.maximum(emb, prev)
-            unit_single = 0.55 * single + 0.35 * emb + 0.1 * bm_norm
-            unit_pair = 0.55 * pair + 0.35 * pair_emb + 0.1 * bm_norm
-        else:
-            unit_single = 0.9 * single + 0.1 * bm_norm
-            unit_pair = 0.9 * pair + 0.1 * bm_norm
-        best_single = int(np.argmax(unit_single))
-        best_pair = int(np.argmax(unit_pair))
-        use_pair = best_pair > 0 and unit_pair[best_pair] > unit_single[best_single] + 0.08
-        best = float(unit_pair[best_pair] if use_pair else unit_single[best_single])
-        evidence: list[int] = [best_pair - 1, best_pair] if use_pair else [best_single]
+        emb = np.clip((sims - 0.2) / 0.45, 0.0, 1.0) if sims is not None else None
+        # a unit is a run of consecutive segments ending at each segment, a longer run used only
+        # when it covers clearly more of the statement than a shorter one; runs of a whole
+        # exchange only join words the session all says (never a word it never says, like a new
+        # drug name, to scattered common ones)
+        longest = EXCHANGE if globl >= 0.999 else 2
+        best, local, span, end = -1.0, 0.0, 1, 0
+        covered, near = hits, emb
+        unit_single = np.zeros(n)
+        for length in range(1, longest + 1):
+            if length > 1:
+                covered = np.maximum(covered, _shift(hits, length - 1))
+                if near is not None and emb is not None:
+                    near = np.maximum(near, _shift(emb, length - 1))
+            cover = covered @ w / total
+            unit = (
+                0.55 * cover + 0.35 * near + 0.1 * bm_norm
+                if near is not None
+                else 0.9 * cover + 0.1 * bm_norm
+            )
+            at = int(np.argmax(unit))
+            if length == 1 or (at >= length - 1 and unit[at] > best + 0.08):
+                best, local, span, end = float(unit[at]), float(cover[at]), length, at
+            if length == 1:
+                unit_single = unit
+        run = range(end - span + 1, end + 1)
+        evidence: list[int] = [i for i in run if hits[i].any()] or [end]
         for i in np.argsort(-unit_single, kind="stable")[: top_k + 2]:
             if len(evidence) >= top_k:
                 break
@@ -184,7 +207,6 @@ class TranscriptIndex:
                 evidence.append(int(i))
         score = float(np.clip(0.8 * best + 0.2 * globl, 0.0, 1.0))
         sim = float(sims.max()) if sims is not None else 0.0
-        local = float(pair[best_pair] if use_pair else single[best_single])
         if best <= 0:
             return Grounding((), score, local, globl, sim)
         return Grounding(tuple(evidence[:top_k]), score, local, globl, sim)

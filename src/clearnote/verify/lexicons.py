@@ -161,15 +161,16 @@ def entities_in(text: str) -> tuple[Entity, ...]:
 @lru_cache(maxsize=1)
 def _lay_terms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-    for name, alts in conditions().items():
+    for ln in _lines("synonyms.tsv"):
+        name, _, alts = ln.partition("\t")
         key = tuple(content_stems(name))
-        lay = tuple(x for x in (tuple(content_stems(a)) for a in alts) if x and x != key)
+        lay = tuple(x for x in (tuple(content_stems(a)) for a in alts.split("|")) if x and x != key)
         if key and lay:
             out[key] = lay
     return out
 
 
 def lay_terms(name_stems: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """The content stems of the lay words for a condition or operation named by ``name_stems``
-    (``("hypertension",)`` → ``("high", "blood", "pressur")``, ...); empty for anything else."""
+    """The content stems of what a conversation says for the note term named by ``name_stems``
+    (``("hypertension",)`` → ``("high", "blood", "pressur")``, ...; data/synonyms.tsv)."""
     return _lay_terms().get(name_stems, ())

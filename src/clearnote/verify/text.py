@@ -21,14 +21,14 @@ STOPWORDS = frozenset(
     reports reported report states stated state notes noted describes described mentions mentioned
     endorses endorsed indicates indicated shares shared discussed discuss explains explained
     presents today's miss dr
-    clinician clinician's""".split()
+    clinician clinician's non able several many approximately another""".split()
 )
 # note conventions that carry no fact to check against the conversation
 NOTE_CONVENTIONS = frozenset(
     """present presents presented presenting comes came office clinic visit visits today
     significant complaining complains complained
     complaint evaluation evaluated follow followup follow-up noncontributory unremarkable pleasant
-    returns returned returning
+    returns returned returning deny denies denied denying history otherwise involved sustained
     known reason seen seeing regarding currently ongoing""".split()
 )
 
@@ -134,17 +134,26 @@ CANON = {
     "themselves": "self", "themself": "self", "ourselves": "self", "hurt": "harm",
     "hurting": "harm", "harming": "harm", "harmed": "harm", "hurts": "harm",
     "suicidal": "suicid", "suicide": "suicid", "dying": "die", "died": "die", "dead": "die",
-    "death": "die", "kids": "child", "kid": "child", "children": "child", "mom": "mother",
-    "mum": "mother", "dad": "father", "meds": "medic", "medication": "medic",
+    "death": "die", "kids": "child", "kid": "child", "children": "child", "mom": "moth",
+    "mum": "moth", "dad": "fath", "meds": "medic", "medication": "medic",
     "medications": "medic", "medicine": "medic", "medicines": "medic", "tired": "fatigu",
     "fatigue": "fatigu", "exhausted": "fatigu", "poorly": "poor", "badly": "poor", "bad": "poor",
     "sleeping": "sleep", "slept": "sleep", "drank": "drink", "drinking": "drink", "ate": "eat",
     "eating": "eat", "felt": "feel", "feeling": "feel", "feelings": "feel", "wife": "spous",
     "husband": "spous", "partner": "spous", "boyfriend": "spous", "girlfriend": "spous",
-    "etoh": "alcohol", "alcoholic": "alcohol", "booze": "alcohol", "tobacco": "smok",
-    "cigarette": "smok", "cigarettes": "smok", "cigs": "smok", "smoker": "smok", "weed": "cannabis",
-    "marijuana": "cannabis", "pot": "cannabis", "dyspnea": "breath", "sob": "breath",
+    # in a history, "Do you drink?" asks about alcohol
+    "alcohol": "drink", "etoh": "drink", "alcoholic": "drink", "booze": "drink", "tobacco": "smok",
+    "cigarette": "smok", "cigarettes": "smok", "cigs": "smok", "smoker": "smok", "weed": "cannabi",
+    "marijuana": "cannabi", "pot": "cannabi", "dyspnea": "breath", "sob": "breath",
     "nonsmoker": "smok", "nondrinker": "drink",
+    # irregular forms the suffix stemmer cannot join ("fell" and "a fall", "feet" and "foot")
+    "fell": "fall", "fallen": "fall", "broke": "break", "broken": "break", "took": "tak",
+    "taken": "tak", "began": "begin", "begun": "begin", "lost": "los", "bitten": "bit",
+    "threw": "throw", "thrown": "throw", "gave": "giv", "given": "giv", "swollen": "swell",
+    "stung": "sting", "bled": "bleed", "bleed": "bleed", "fought": "fight", "brought": "bring",
+    "caught": "catch",
+    "woke": "wak", "woken": "wak", "ran": "run", "held": "hold", "kept": "keep", "found": "find",
+    "grew": "grow", "grown": "grow", "feet": "foot", "teeth": "tooth", "wore": "wear",
     # a note's "57-year-old female" rests on how the patient was addressed or described
     "female": "female", "females": "female", "woman": "female", "women": "female",
     "lady": "female", "ladies": "female", "girl": "female", "ma'am": "female", "maam": "female",
@@ -167,13 +176,22 @@ def number_token(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+# an acronym spelled out letter by letter ("E K G", "I.V."), as typed transcripts often have it
+_SPELLED_ACRONYM = re.compile(r"\b[A-Z](?:[ .][A-Z]\b){1,5}")
+
+
+def _join_letters(m: re.Match[str]) -> str:
+    return re.sub(r"[ .]", "", m.group(0))
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text`` (stopwords dropped), in order.
 
     Numbers are one token however they are written ("fifty seven", "57", "057" → ``57``), and the
-    age convention "57-year-old" is the number alone, as the answer "I'm fifty seven" says it.
+    age convention "57-year-old" is the number alone, as the answer "I'm fifty seven" says it. An
+    acronym spelled letter by letter is one word ("E K G" → ``ekg``).
     """
-    words = tokens(_MISS_ADDRESS.sub("madam", text))
+    words = tokens(_SPELLED_ACRONYM.sub(_join_letters, _MISS_ADDRESS.sub("madam", text)))
     out: list[str] = []
     run: list[str] = []
     for i, t in enumerate([*words, ""]):
