@@ -2,6 +2,7 @@
 (incremental) against all at once after the upload (one-shot).
 
     python -m tests.bench.bench_live [--repeat 5] [--model tiny.en] [--speed 4] [--chunk 5]
+    python -m tests.bench.bench_live --minutes 50 [--model tiny.en]
 
 The bundled sample session (60 s of synthetic speech) repeated ``--repeat`` times is transcoded
 to WebM/Opus in memory (what MediaRecorder sends) and run through an in-process app (the same
@@ -16,18 +17,40 @@ app ``clearnote serve`` runs, models loaded first):
 Also reported: how far transcription had got at the stop, the WER between the two transcripts
 and of each against the script, and the load average (others' work on a shared machine slows
 both runs).
+
+``--minutes N``: a long session (the sample repeated N times), what is left at the stop only.
+The work done while recording is built quickly with the live steps themselves
+(:class:`~clearnote.transcription.live.Ahead`): a step a minute while the audio repeats, each
+step's recognition and voice windows looked up once computed (the sample repeats exactly), then
+the steps real time would run over the last minute, so the stop leaves what it leaves in use
+(about 30 s to recognise). Then ``process_recording`` (what the job runs at the stop: seal the
+audio, recognise the tail, diarize, draft, verify, screen, assess) twice in one run: with the
+ASR done ahead only (before the voice windows were embedded while recording), and with the
+voice windows too. Not included: waiting for a step still running at the stop and decoding the
+last chunk (the short mode's figure includes them).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from clearnote.audio import SAMPLE_RATE
+import numpy as np
+
+from clearnote.asr.base import AsrOutput, ProgressCallback
+from clearnote.audio import SAMPLE_RATE, DecodedAudio
+from clearnote.diarize import Diarizer
+from clearnote.diarize.encoder import VoiceEncoder
+from clearnote.pipeline.process import process_recording
+from clearnote.transcription.live import GUARD_S, MIN_SPAN_S, Ahead
+from clearnote.transcription.service import Transcriber
 from tests.bench.wer import wer
 from tests.web.conftest import FULL, TURNS, add_client
 from tests.web.livefeed import (
@@ -48,14 +71,168 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+class Recalled:
+    """An ASR engine that computes each distinct piece of audio once (the audio repeats)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.memo: dict[tuple[str, bytes], Any] = {}
+
+    def _once(self, kind: str, audio: np.ndarray, compute: Any) -> Any:
+        key = (kind, hashlib.sha1(audio.tobytes()).digest())
+        if key not in self.memo:
+            self.memo[key] = compute(audio)
+        return self.memo[key]
+
+    def speech_regions(self, audio: np.ndarray) -> tuple[tuple[float, float], ...]:
+        found: tuple[tuple[float, float], ...] = self._once(
+            "vad", audio, self.engine.speech_regions
+        )
+        return found
+
+    def transcribe(self, audio: np.ndarray, *, progress: ProgressCallback | None = None) -> Any:
+        return self._once("asr", audio, self.engine.transcribe)
+
+
+class RecalledEncoder:
+    """A voice encoder that embeds each distinct mel window once."""
+
+    def __init__(self, encoder: VoiceEncoder) -> None:
+        self.encoder = encoder
+        self.memo: dict[bytes, np.ndarray] = {}
+
+    def embed_mels(self, mels: np.ndarray) -> np.ndarray:
+        keys = [hashlib.sha1(m.tobytes()).digest() for m in mels]
+        todo = sorted({i for i, k in enumerate(keys) if k not in self.memo})
+        if todo:
+            for i, row in zip(todo, self.encoder.embed_mels(mels[todo]), strict=True):
+                self.memo[keys[i]] = row
+        return np.stack([self.memo[k] for k in keys])
+
+
+def build_ahead(samples: np.ndarray, period: int, transcriber: Transcriber) -> Ahead:
+    """The live steps over ``samples`` (``period`` samples repeated): one step a period while
+    more than two periods are left (each looked up once the audio repeats), then the steps real
+    time would run (a step once a part's worth has arrived, 5-s chunks)."""
+    engine = Recalled(transcriber.engine)
+    assert transcriber.diarizer is not None
+    diarizer = Diarizer(RecalledEncoder(transcriber.diarizer.encoder))
+    ahead = Ahead()
+    total = samples.shape[0]
+
+    def read(lo: int, hi: int) -> np.ndarray:
+        return samples[lo:hi]
+
+    guard = int(1.5 * SAMPLE_RATE)
+    while total - ahead.done > 2 * period:
+        if not ahead.step(engine, diarizer, read, ahead.done + period + guard):
+            raise RuntimeError("no pause in a period of the sample")
+    chunk = 5 * SAMPLE_RATE
+    for decoded in range(ahead.done + chunk, total, chunk):
+        if decoded - ahead.done >= (MIN_SPAN_S + GUARD_S) * SAMPLE_RATE:
+            ahead.step(engine, diarizer, read, decoded)
+    return ahead
+
+
+class StageTimes(logging.Handler):
+    """Keeps the transcriber's own ASR and diarization seconds from its log line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.asr = self.diarize = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("transcribed %.1f s") and isinstance(record.args, tuple):
+            self.asr, self.diarize = float(record.args[3]), float(record.args[4])
+
+
+def long_session(args: argparse.Namespace) -> None:
+    sample = sample_samples(1)
+    samples = sample_samples(args.minutes)
+    duration = samples.shape[0] / SAMPLE_RATE
+    started = time.perf_counter()
+    data = webm_opus(samples)
+    print(
+        f"recording {duration / 60:.0f} min ({len(data) / 1e6:.1f} MB webm/opus, encoded in "
+        f"{time.perf_counter() - started:.0f} s), model {args.model}, cores {os.cpu_count()}, "
+        f"load {loadavg()}",
+        flush=True,
+    )
+    times = StageTimes()
+    logging.getLogger("clearnote.transcription.service").addHandler(times)
+    logging.getLogger("clearnote.transcription.service").setLevel(logging.INFO)
+    with tempfile.TemporaryDirectory() as tmp, whisper_app(Path(tmp), args.model) as w:
+        cid = add_client(w, *FULL)
+        runner = w.app.state.jobs
+        transcriber: Transcriber = runner.transcriber_for()
+        audio_file = Path(tmp) / "session.webm"
+        audio_file.write_bytes(data)
+        del data
+
+        started = time.perf_counter()
+        ahead = build_ahead(samples, sample.shape[0], transcriber)
+        asr, voices = ahead.asr(), ahead.voices()
+        assert asr is not None and voices is not None
+        print(
+            f"done while recording (built in {time.perf_counter() - started:.0f} s): "
+            f"{len(ahead.parts)} parts, {asr.duration:.0f} of {duration:.0f} s recognised, "
+            f"{len(voices.windows.start)} voice windows; load {loadavg()}",
+            flush=True,
+        )
+        decoded = DecodedAudio(samples, 48_000, 1, "webm", "opus")
+
+        def stop(asr_prefix: AsrOutput, voice_prefix: Any) -> tuple[float, str]:
+            load = loadavg()
+            t0 = time.perf_counter()
+            result = process_recording(
+                w.ctx,
+                w.owner,
+                client_id=cid,
+                audio_path=audio_file,
+                transcriber_for=runner.transcriber_for,
+                engines_for=runner.engines_for,
+                max_audio_seconds=4 * 3600,
+                decoded=decoded,
+                asr_prefix=asr_prefix,
+                voice_prefix=voice_prefix,
+            )
+            took = time.perf_counter() - t0
+            assert result.status == "draft_ready", result
+            rest = took - times.asr - times.diarize
+            print(
+                f"  stop -> draft-ready {took:6.1f} s: recognise the tail {times.asr:.1f} s, "
+                f"diarize {times.diarize:.1f} s, the rest (seal, store, draft, verify, "
+                f"screen, assess) {rest:.1f} s; load before {load}, after {loadavg()}",
+                flush=True,
+            )
+            return took, result.session_id
+
+        print("ASR done ahead, diarization all at the stop (before):", flush=True)
+        before, first = stop(asr, None)
+        print("ASR and voice windows done ahead (after):", flush=True)
+        after, second = stop(asr, voices)
+        same = transcript_of(w, first)["segments"] == transcript_of(w, second)["segments"]
+        print(
+            f"{duration / 60:.0f}-min session, stop -> draft-ready: {before:.1f} s before, "
+            f"{after:.1f} s after ({after / before:.2f} of it); transcripts "
+            f"{'identical' if same else 'DIFFER'}; load at the end {loadavg()}"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="sample sessions joined (60 s)")
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--speed", type=float, default=4.0, help="times faster than real time")
     parser.add_argument("--chunk", type=float, default=5.0, help="seconds of audio per chunk")
+    parser.add_argument(
+        "--minutes", type=int, default=0, help="a long session: the stop only (see above)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if args.minutes:
+        long_session(args)
+        return
 
     samples = sample_samples(args.repeat)
     duration = samples.shape[0] / SAMPLE_RATE
