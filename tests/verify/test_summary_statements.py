@@ -222,3 +222,16 @@ def test_one_exchange_supports_a_summary_sentence(note: str, verdict: str) -> No
 )
 def test_forms_the_stemmer_cannot_join(written: str, said: str) -> None:
     assert set(content_stems(written)) == set(content_stems(said))
+
+
+UNSURE = """\
+Doctor: Do you know about any medical problems running in your family?
+Patient: No, I don't know anything. I was never close to my family.
+Doctor: Any allergies?
+Patient: I'm not sure.
+"""
+
+
+@pytest.mark.parametrize("note", ["Family history: Noncontributory.", "No known allergies."])
+def test_i_do_not_know_is_not_a_denial(note: str) -> None:
+    assert verdict_and_flags(UNSURE, note) == ("unsupported", {"unverified_negative"})

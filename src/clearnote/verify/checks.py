@@ -10,12 +10,12 @@ from typing import Literal
 from clearnote.verify.index import Grounding, TranscriptIndex
 from clearnote.verify.lexicons import RISK_TERMS, entities_in, lay_terms
 from clearnote.verify.negation import (
-    _NO_ANSWER,
     _QUESTION,
     _YES_ANSWER,
     mention_polarity,
     negated_items,
     polarity,
+    says_no,
 )
 from clearnote.verify.numbers import numbers_in, said_forms, significant
 from clearnote.verify.text import content_stems
@@ -83,7 +83,7 @@ def _denials(index: TranscriptIndex) -> list[int]:
     for j, seg in enumerate(segs):
         if _NEGATIVE_REMARK.search(seg.text):
             out.append(j)
-        if not _NO_ANSWER.search(seg.text):
+        if not says_no(seg.text):
             continue
         # the question may come a turn or two earlier ("Do you mean X?" "Yes." "No, none.")
         asked = [

@@ -50,6 +50,19 @@ _NO_ANSWER = re.compile(
     r"i 'm not|i am not|i have never|i've never|i never|no no)\b",
     re.IGNORECASE,
 )
+# "No, I don't know anything", "I'm not sure": the answer is unknown, not a denial
+_UNSURE = re.compile(
+    r"\b(?:(?:don't|do not|dont|didn't|did not|do n't) (?:know|remember|recall)|not sure|"
+    r"no idea|no clue|(?:can't|cannot) (?:remember|recall|say)|couldn't tell)\b",
+    re.IGNORECASE,
+)
+
+
+def says_no(answer: str) -> bool:
+    """Whether an answer is a "no" (and not "no, I don't know")."""
+    return bool(_NO_ANSWER.search(answer)) and not _UNSURE.search(answer)
+
+
 _YES_ANSWER = re.compile(
     _FILLERS + r"(?:yes|yeah|yep|yup|mm-hmm|mhm|uh-huh|correct|right|sometimes|a little|a bit|"
     r"i do|i have|i did|definitely|absolutely|sure|kind of|sort of|i think so|i guess|"
@@ -161,6 +174,7 @@ def polarity(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[Polarity, l
     affirmed: list[int] = []
     denied: list[int] = []
     discussed: list[int] = []
+    unknown = False  # asked, and the answer was "I don't know"
     segs = index.segments
     for i in index.containing(item[-1]):
         st = index.stem_sets[i]
@@ -174,12 +188,13 @@ def polarity(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[Polarity, l
             )
             if nxt is not None:
                 answer = segs[nxt].text
-                if _NO_ANSWER.search(answer):
+                if says_no(answer):
                     denied.extend([i, nxt])
                     continue
                 if _YES_ANSWER.search(answer):
                     affirmed.extend([i, nxt])
                     continue
+                unknown = unknown or bool(_UNSURE.search(answer))
             discussed.append(i)
             continue
         said = mention_polarity(text, item, strict=role == "clinician")
@@ -198,9 +213,18 @@ def polarity(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[Polarity, l
         return "denied", denied
     if affirmed:
         return "affirmed", affirmed
+    if unknown:  # nobody knows: a denial is no better supported than one never asked
+        return "absent", []
     if discussed:
         return "discussed", discussed
     return "absent", []
 
 
-__all__ = ["STOPWORDS", "is_negative", "mention_polarity", "negated_items", "polarity"]
+__all__ = [
+    "STOPWORDS",
+    "is_negative",
+    "mention_polarity",
+    "negated_items",
+    "polarity",
+    "says_no",
+]
