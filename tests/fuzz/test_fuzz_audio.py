@@ -133,3 +133,13 @@ def test_files_on_disk_take_the_same_path(tmp_path: Path) -> None:
             load_audio(path, max_seconds=600)
         except AudioError as err:
             assert err.message.startswith(str(path))
+
+
+def test_mp3_with_a_damaged_frame_header_mid_stream() -> None:
+    """Found by the fuzzer: one zeroed byte in an mp3 frame header made a frame decode at another
+    rate/layout part way, and PyAV's resampler raised ValueError (an internal error)."""
+    head = bytearray(eval_file("speech-synth/formats/dialogue.mp3").read_bytes()[:96_000])
+    head[22512] = 0
+    audio = load_audio(bytes(head), max_seconds=600, name=NAME)
+    assert audio.samples.dtype == np.float32 and audio.samples.ndim == 1
+    assert np.isfinite(audio.samples).all() and audio.duration > 4.0
