@@ -138,22 +138,20 @@ def resampled(
     A stream whose sample format, layout or rate changes part way (concatenated files, or a
     damaged frame header read as another rate) gets a new resampler from that frame on; the
     old one is flushed first, so no audio is dropped or reordered."""
-    resampler: av.AudioResampler | None = None
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
     setup: tuple[str, str, int] | None = None
     for frame in container.decode(stream):
         frame.pts = None
         frame_setup = (frame.format.name, frame.layout.name, frame.sample_rate)
-        if frame_setup != setup:
-            if resampler is not None:
-                for out in resampler.resample(None):
-                    yield out.to_ndarray().reshape(-1)
+        if setup is not None and frame_setup != setup:
+            for out in resampler.resample(None):
+                yield out.to_ndarray().reshape(-1)
             resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            setup = frame_setup
+        setup = frame_setup
         for out in resampler.resample(frame):
             yield out.to_ndarray().reshape(-1)
-    if resampler is not None:
-        for out in resampler.resample(None):
-            yield out.to_ndarray().reshape(-1)
+    for out in resampler.resample(None):
+        yield out.to_ndarray().reshape(-1)
 
 
 def _decode_stream(
