@@ -144,7 +144,9 @@ def web(tmp_path: Path) -> Iterator[Web]:
     )
     init_practice(settings, owner_email=EMAIL, password=PASSWORD)
     ctx = open_practice(settings)
-    fixed = datetime.now(UTC)
+    # start the clock at the beginning of a 30-s TOTP step, so a test's codes share one step
+    # (a replayed code is a replay) unless the test moves the clock on itself
+    fixed = datetime.fromtimestamp(int(time.time()) // 30 * 30, UTC)
     start = time.monotonic()
     ctx.clock = lambda: fixed + timedelta(seconds=time.monotonic() - start)
     owner = cli_actor(ctx)
