@@ -28,6 +28,9 @@ def _check_name(name: str, option: str) -> str:
     return value
 
 
+MAX_JURISDICTIONS_CHARS = 200  # the clients.jurisdictions column
+
+
 def _check_jurisdictions(codes: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     for code in codes:
@@ -36,6 +39,8 @@ def _check_jurisdictions(codes: Sequence[str]) -> tuple[str, ...]:
             raise BadInputError(f"--jurisdiction {code}: expected US or US-XX (e.g. US-IL)")
         if value not in out:
             out.append(value)
+    if len(",".join(out)) > MAX_JURISDICTIONS_CHARS:
+        raise BadInputError("--jurisdiction: too many jurisdictions for one client (at most 33)")
     return tuple(out)
 
 
