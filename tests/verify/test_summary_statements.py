@@ -148,7 +148,7 @@ Patient: Okay.
 Doctor: Hm, looks good. I do not find anything abnormal.
 """
 CHAT = """\
-Doctor: How are you today?
+Doctor: How are you today? Any history of knee problems?
 Patient: Fine, my knee hurts when I climb stairs.
 """
 
@@ -170,7 +170,9 @@ def test_blanket_negatives(transcript: str, note: str, verdict: str, flags: set[
     assert verdict_and_flags(transcript, note) == (verdict, flags)
 
 
-@pytest.mark.parametrize("note", ["He is", "The patient comes in today for followup."])
+@pytest.mark.parametrize(
+    "note", ["He is", "The patient comes in today for followup.", "No history of"]
+)
 def test_a_statement_with_nothing_to_check_is_flagged(note: str) -> None:
     report = LEXICAL.verify(parse_turns(CHAT, source="test"), note_from_text(note))
     (flag,) = [f for f in report.flags if f.kind == "unsupported"]
@@ -235,3 +237,30 @@ Patient: I'm not sure.
 @pytest.mark.parametrize("note", ["Family history: Noncontributory.", "No known allergies."])
 def test_i_do_not_know_is_not_a_denial(note: str) -> None:
     assert verdict_and_flags(UNSURE, note) == ("unsupported", {"unverified_negative"})
+
+
+FOLLOW_UP = """\
+Doctor: Hi, how can I help?
+Patient: I just came in for my follow up.
+Doctor: Has she had any surgeries?
+Guest_family: I have no clue, sorry.
+Doctor: Are you allergic to anything?
+Patient: Penicillin.
+"""
+
+
+@pytest.mark.parametrize(
+    ("note", "verdict", "flags"),
+    [
+        # made only of a note's conventional words, and the session says them
+        ("Followup.", "supported", set()),
+        ("The patient comes in today for follow-up.", "supported", set()),
+        ("Surgical history: Unknown.", "supported", set()),
+        ("Allergies: penicillin.", "supported", set()),
+        ("She is allergic to penicillin.", "supported", set()),
+        # nobody said "I don't know" about anything near the chest
+        ("Chest: Unknown.", "unsupported", {"unsupported"}),
+    ],
+)
+def test_conventional_words_and_unknown(note: str, verdict: str, flags: set[str]) -> None:
+    assert verdict_and_flags(FOLLOW_UP, note) == (verdict, flags)

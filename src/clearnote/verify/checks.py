@@ -16,6 +16,7 @@ from clearnote.verify.negation import (
     negated_items,
     polarity,
     says_no,
+    says_unsure,
 )
 from clearnote.verify.numbers import numbers_in, said_forms, significant
 from clearnote.verify.text import content_stems
@@ -58,6 +59,9 @@ _BLANKET_NEGATIVE = re.compile(
     r"nothing (?:new|abnormal|significant|of note))\W*$",
     re.IGNORECASE,
 )
+_BLANKET_UNKNOWN = re.compile(
+    r"^\W*(?:unknown|not known|not obtainable|unobtainable|unable to obtain)\W*$", re.IGNORECASE
+)
 # how a session says "nothing found" without a question and answer
 _NEGATIVE_REMARK = re.compile(
     r"\b(?:no|not|nothing|none)\b[^.?!]{0,30}\b(?:abnormal|changed|changes|wrong)\b"
@@ -75,15 +79,15 @@ _SECTION_LABEL = re.compile(
 )
 
 
-def _denials(index: TranscriptIndex) -> list[int]:
-    """Segments where the session says "no": an answer of no to a question (and the question),
-    or a remark that nothing was found."""
+def _answers(index: TranscriptIndex, unknown: bool = False) -> list[int]:
+    """Segments where the session says "no" (an answer of no to a question, and the question, or
+    a remark that nothing was found), or with ``unknown``, "I don't know" to a question."""
     out: list[int] = []
     segs = index.segments
     for j, seg in enumerate(segs):
-        if _NEGATIVE_REMARK.search(seg.text):
+        if not unknown and _NEGATIVE_REMARK.search(seg.text):
             out.append(j)
-        if not says_no(seg.text):
+        if not (says_unsure(seg.text) if unknown else says_no(seg.text)):
             continue
         # the question may come a turn or two earlier ("Do you mean X?" "Yes." "No, none.")
         asked = [
@@ -99,22 +103,25 @@ def _denials(index: TranscriptIndex) -> list[int]:
 def check_blanket_negative(index: TranscriptIndex, text: str) -> Finding | None:
     """ "Noncontributory.", "ROS: Negative.": supported by a "no" in the session (near where the
     label's topic is discussed, for a label that is not a history section's name), else a negative
-    the session never contained."""
+    the session never contained. "Unknown." likewise needs an "I don't know"."""
     labels: list[str] = []
     body = text
     while m := _LABEL.match(body):  # "CARDIOVASCULAR: Chest: Negative."
         labels.append(m.group(0).strip().rstrip(":").strip())
         body = body[m.end() :]
-    if not _BLANKET_NEGATIVE.match(body):
+    unknown = bool(_BLANKET_UNKNOWN.match(body))
+    if not unknown and not _BLANKET_NEGATIVE.match(body):
         return None
-    found = _denials(index)
+    found = _answers(index, unknown=unknown)
     topics = [x for x in labels if not _SECTION_LABEL.match(x)]
     if topics:  # "Chest: Normal." needs the chest discussed
         topic = [i for s in content_stems(topics[-1]) for i in index.containing(s)]
         near = set(_window(index, tuple(topic), 2))
         found = [i for i in found if i in near]
     if found:
-        return Finding("supported_negative", "denied in the session", tuple(found[:4]))
+        return Finding("supported_negative", "answered so in the session", tuple(found[:4]))
+    if unknown:
+        return Finding("unsupported", "no answer in the session says that this is not known")
     return Finding(
         "unverified_negative",
         "the statement asserts a negative that no question and answer in the session contains",

@@ -68,6 +68,7 @@ class TranscriptIndex:
                 self.postings.setdefault(s, []).append((i, tf))
         self.lengths = np.array([len(x) for x in self.stems], dtype=np.float64)
         self._salient: object | None = None
+        self._convention_sets: list[frozenset[str]] | None = None
         self.avg_len = (sum(len(x) for x in self.stems) / n) if n else 1.0
         self.idf_missing = math.log(n + 1.0) + 1.0
         self.embedder = embedder
@@ -115,6 +116,16 @@ class TranscriptIndex:
                     if all(s in self.stem_sets[i] for s in alt):
                         hits[i, cols] = 1.0
 
+    def _convention_hits(self, query: list[str]) -> NDArray[np.float64]:
+        """Like ``hits``, counting the words of note convention too (computed on first use)."""
+        if self._convention_sets is None:
+            self._convention_sets = [
+                frozenset(content_stems(s.text, conventions=True)) for s in self.segments
+            ]
+        return np.array(
+            [[1.0 if q in have else 0.0 for q in query] for have in self._convention_sets]
+        ).reshape(len(self.segments), len(query))
+
     def containing(self, stem: str) -> list[int]:
         return [i for i, _ in self.postings.get(stem, ())]
 
@@ -158,16 +169,22 @@ class TranscriptIndex:
         return sims
 
     def ground(
-        self, text: str, *, top_k: int = 3, vec: NDArray[np.float32] | None = None
+        self,
+        text: str,
+        *,
+        top_k: int = 3,
+        vec: NDArray[np.float32] | None = None,
+        conventions: bool = False,
     ) -> Grounding:
-        """Best evidence segments for ``text`` and a support score in [0, 1]."""
+        """Best evidence segments for ``text`` and a support score in [0, 1] (``conventions``:
+        count the words of note convention too, for a statement made only of them)."""
         n = len(self.segments)
-        query = list(dict.fromkeys(content_stems(text)))
+        query = list(dict.fromkeys(content_stems(text, conventions=conventions)))
         if n == 0 or not query:
             return Grounding((), 0.0, 0.0, 0.0, 0.0)
         w = np.array([self.idf(q) for q in query])
         total = float(w.sum())
-        hits = self.hits(query)
+        hits = self.hits(query) if not conventions else self._convention_hits(query)
         self.with_lay_terms(text, query, hits)
         globl = float(hits.max(axis=0) @ w / total)
         bm = self.bm25(query)

@@ -63,6 +63,11 @@ def says_no(answer: str) -> bool:
     return bool(_NO_ANSWER.search(answer)) and not _UNSURE.search(answer)
 
 
+def says_unsure(answer: str) -> bool:
+    """Whether an answer says "I don't know", "I have no clue"."""
+    return bool(_UNSURE.search(answer))
+
+
 _YES_ANSWER = re.compile(
     _FILLERS + r"(?:yes|yeah|yep|yup|mm-hmm|mhm|uh-huh|correct|right|sometimes|a little|a bit|"
     r"i do|i have|i did|definitely|absolutely|sure|kind of|sort of|i think so|i guess|"
@@ -115,6 +120,11 @@ def negated_items(text: str) -> list[tuple[str, ...]]:
 
 def is_negative(text: str) -> bool:
     return bool(negated_items(text))
+
+
+def is_negative_cue(text: str) -> bool:
+    """Whether the text has a negation word ("no", "denies", "without"), denying anything or not."""
+    return bool(_CUE.search(_NON_PREFIX.sub("no ", text)))
 
 
 def _mentions(stems: frozenset[str], item: tuple[str, ...]) -> bool:
@@ -223,8 +233,10 @@ def polarity(index: TranscriptIndex, item: tuple[str, ...]) -> tuple[Polarity, l
 __all__ = [
     "STOPWORDS",
     "is_negative",
+    "is_negative_cue",
     "mention_polarity",
     "negated_items",
     "polarity",
     "says_no",
+    "says_unsure",
 ]

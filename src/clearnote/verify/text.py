@@ -151,9 +151,15 @@ CANON = {
     "taken": "tak", "began": "begin", "begun": "begin", "lost": "los", "bitten": "bit",
     "threw": "throw", "thrown": "throw", "gave": "giv", "given": "giv", "swollen": "swell",
     "stung": "sting", "bled": "bleed", "bleed": "bleed", "fought": "fight", "brought": "bring",
-    "caught": "catch",
+    "caught": "catch", "came": "com",
     "woke": "wak", "woken": "wak", "ran": "run", "held": "hold", "kept": "keep", "found": "find",
     "grew": "grow", "grown": "grow", "feet": "foot", "teeth": "tooth", "wore": "wear",
+    # a condition's adjective and its noun ("allergic to" and "allergies")
+    "allergic": "allergy", "asthmatic": "asthma", "diabetic": "diabet", "anemic": "anemia",
+    "epileptic": "epilepsy", "arthroscopic": "arthroscopy", "endoscopic": "endoscopy",
+    "hypertensive": "hypertension", "obese": "obesity", "anxious": "anxiety",
+    "depressed": "depression", "nauseous": "nausea", "nauseated": "nausea", "feverish": "fev",
+    "dizzy": "dizzi", "itchy": "itch", "itchiness": "itch", "painful": "pain",
     # a note's "57-year-old female" rests on how the patient was addressed or described
     "female": "female", "females": "female", "woman": "female", "women": "female",
     "lady": "female", "ladies": "female", "girl": "female", "ma'am": "female", "maam": "female",
@@ -184,14 +190,24 @@ def _join_letters(m: re.Match[str]) -> str:
     return re.sub(r"[ .]", "", m.group(0))
 
 
-def content_stems(text: str) -> list[str]:
+# one spelling for words written apart or hyphenated ("follow up", "re-evaluation")
+_JOINED = re.compile(r"\b(follow)[- ](up)\b|\b(re)-(?=[a-z])", re.IGNORECASE)
+
+
+def _join_words(m: re.Match[str]) -> str:
+    return "".join(g for g in m.groups() if g)
+
+
+def content_stems(text: str, *, conventions: bool = False) -> list[str]:
     """Stems of the content words of ``text`` (stopwords dropped), in order.
 
     Numbers are one token however they are written ("fifty seven", "57", "057" → ``57``), and the
     age convention "57-year-old" is the number alone, as the answer "I'm fifty seven" says it. An
-    acronym spelled letter by letter is one word ("E K G" → ``ekg``).
+    acronym spelled letter by letter is one word ("E K G" → ``ekg``). ``conventions`` keeps the
+    words of note convention ("follow-up", "presents"), for a statement made only of them.
     """
-    words = tokens(_SPELLED_ACRONYM.sub(_join_letters, _MISS_ADDRESS.sub("madam", text)))
+    text = _JOINED.sub(_join_words, _MISS_ADDRESS.sub("madam", text))
+    words = tokens(_SPELLED_ACRONYM.sub(_join_letters, text))
     out: list[str] = []
     run: list[str] = []
     for i, t in enumerate([*words, ""]):
@@ -213,7 +229,7 @@ def content_stems(text: str) -> list[str]:
             and out[-2][0].isdigit()
         ):
             out.pop()  # "57 year old" → 57: the unit is part of the convention
-        elif t not in STOPWORDS and t not in NOTE_CONVENTIONS and len(t) > 1:
+        elif t not in STOPWORDS and (conventions or t not in NOTE_CONVENTIONS) and len(t) > 1:
             out.append(CANON.get(t) or stem(t))
     return out
 

@@ -14,7 +14,8 @@ from clearnote.domain.transcript import Segment, Transcript
 from clearnote.domain.verification import Flag, StatementResult, VerificationReport
 from clearnote.embed import Embedder
 from clearnote.verify import checks
-from clearnote.verify.index import TranscriptIndex
+from clearnote.verify.index import Grounding, TranscriptIndex
+from clearnote.verify.negation import is_negative_cue
 from clearnote.verify.omissions import LABELS, covered, salient_segments
 from clearnote.verify.stigma import stigmatizing
 
@@ -108,9 +109,17 @@ class Verifier:
         findings: list[checks.Finding | None]
         if blanket is not None:  # "Noncontributory.": a "no" in the session, or none
             findings = [blanket]
-        elif not checks.checkable(body):  # "He is", "Followup.": nothing any segment supports
+        elif not checks.checkable(body):
+            # "Followup." is said as "I came in for a follow up"; "He is" and "No history of"
+            # (a negative of nothing) say nothing at all
             findings = []
-            reasons.append("the statement names no fact to check against the session")
+            g = Grounding((), 0.0, 0.0, 0.0, 0.0)
+            if not is_negative_cue(body):
+                g = idx.ground(body, vec=vec, conventions=True)
+            score, evidence = g.score, g.evidence
+            verdict = "supported" if score >= self.threshold else "unsupported"
+            if verdict == "unsupported":
+                reasons.append("the statement names no fact to check against the session")
         else:
             findings = [
                 checks.check_negation(idx, body),
