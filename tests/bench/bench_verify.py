@@ -1,6 +1,6 @@
 """Evaluation of note verification on ../shared/eval (figures for the README; no assertions here).
 
-    python -m tests.bench.bench_verify [--quick] [--lexical-only]
+    python -m tests.bench.bench_verify [--quick] [--lexical-only] [--full] [--aci-split NAME ...]
 
 1. MTS-Dialog Correlation-Study: AUROC of our unsupported share for the machine summaries
    that human judges found imprecise (factual precision < 1); Spearman of our omission-flag
@@ -44,6 +44,9 @@ EVAL = REPO.parent / "shared" / "eval"
 SUPPORT_FLAGS = ("unsupported", "contradicted", "unverified_negative")
 
 # ---------------------------------------------------------------- loading
+
+
+ACI_SPLITS = ("valid", "clinicalnlp_taskB_test1", "clinicalnlp_taskC_test2", "clef_taskC_test3")
 
 
 def aci_visits(split: str = "valid") -> list[tuple[str, str, str]]:
@@ -341,6 +344,13 @@ def spearman(a: list[float], b: list[float]) -> float:
     return statistics.correlation(ra, rb)
 
 
+def _rows(
+    scores: list[float], labels: list[bool], row_no: list[int], parity: int
+) -> tuple[list[float], list[bool]]:
+    keep = [i for i, k in enumerate(row_no) if k % 2 == parity]
+    return [scores[i] for i in keep], [labels[i] for i in keep]
+
+
 def run_mts(verifier: Verifier, limit: int | None = None) -> dict[str, float]:
     base = EVAL / "mts-dialog" / "Correlation-Study"
     with (base / "MTS-Dialog-Automatic-Summaries-ValidationSet.csv").open(
@@ -350,11 +360,13 @@ def run_mts(verifier: Verifier, limit: int | None = None) -> dict[str, float]:
     with (base / "MTS-Dialog-Manual-Scores4CorrelationStudy.csv").open(encoding="utf-8-sig") as fh:
         scores = list(csv.DictReader(fh))
     share: list[float] = []
+    graded: list[float] = []  # mean of (1 - support score): for comparison, not the headline
     imprecise: list[bool] = []
+    row_no: list[int] = []
     omissions: list[float] = []
     human_omission: list[float] = []
     rows = list(zip(summaries, scores, strict=True))[:limit]
-    for summ, human in rows:
+    for k, (summ, human) in enumerate(rows):
         text = summ["Automatic Summary"].strip()
         try:
             transcript = parse_turns(summ["Dialogue"], source="mts")
@@ -366,6 +378,8 @@ def run_mts(verifier: Verifier, limit: int | None = None) -> dict[str, float]:
         n = max(1, len(report.statements))
         bad = sum(1 for s in report.statements if s.verdict != "supported")
         share.append(bad / n)
+        graded.append(sum(1 - s.score for s in report.statements) / n)
+        row_no.append(k)
         imprecise.append(float(human["FactualPrecision"]) < 1.0)
         omissions.append(float(sum(1 for f in report.flags if f.kind == "omission")))
         human_omission.append(float(human["OmissionRate"]))
@@ -373,6 +387,9 @@ def run_mts(verifier: Verifier, limit: int | None = None) -> dict[str, float]:
         "n": float(len(share)),
         "imprecise": float(sum(imprecise)),
         "auroc": auroc(share, imprecise),
+        "auroc_graded": auroc(graded, imprecise),
+        "auroc_even": auroc(*_rows(share, imprecise, row_no, 0)),
+        "auroc_odd": auroc(*_rows(share, imprecise, row_no, 1)),
         "spearman_omission": spearman(omissions, human_omission),
     }
 
@@ -485,6 +502,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small slices (a minute)")
     ap.add_argument("--lexical-only", action="store_true", help="no embedding model")
     ap.add_argument("--full", action="store_true", help="all four ACI-Bench splits (slow)")
+    ap.add_argument(
+        "--aci-split",
+        action="append",
+        default=[],
+        choices=ACI_SPLITS,
+        help="also report planted-error recall and untouched statements flagged for this "
+        "ACI-Bench split alone (repeatable)",
+    )
     args = ap.parse_args(argv)
     if not EVAL.is_dir():
         print(f"evaluation data not present at {EVAL}; nothing to do")
@@ -499,17 +524,14 @@ def main(argv: list[str] | None = None) -> int:
 
     mts = run_mts(verifier, limit=100 if q else None)
     rows.append(("MTS-Dialog: AUROC unsupported share vs imprecise", _fmt(mts["auroc"]), ">= 0.70",
-                 f"{int(mts['n'])} summaries, {int(mts['imprecise'])} imprecise"))  # fmt: skip
+                 f"{int(mts['n'])} summaries, {int(mts['imprecise'])} imprecise; even/odd rows "
+                 f"{_fmt(mts['auroc_even'])}/{_fmt(mts['auroc_odd'])}; graded share "
+                 f"(mean 1 - score) {_fmt(mts['auroc_graded'])}"))  # fmt: skip
     rows.append(("MTS-Dialog: Spearman omission flags vs human", _fmt(mts["spearman_omission"]),
                  ">= 0.20", ""))  # fmt: skip
 
     aci: list[tuple[str, str, str]] = []
-    for split in (
-        "valid",
-        "clinicalnlp_taskB_test1",
-        "clinicalnlp_taskC_test2",
-        "clef_taskC_test3",
-    ):
+    for split in ACI_SPLITS:
         aci.extend(aci_visits(split))
         if q or (not args.full and len(aci) >= 60):
             break
@@ -539,6 +561,16 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("ACI-Bench untouched statements flagged", _fmt(fp), "<= 0.30",
                  f"{len(pr.untouched)} statements; " + ", ".join(
                      f"{k} {v}" for k, v in sorted(pr.untouched_kinds.items()))))  # fmt: skip
+
+    for split in args.aci_split:
+        one = run_planted(verifier, aci_visits(split), baseline=True)
+        hits = [h for v in one.hits.values() for h in v]
+        worst = min(sum(v) / len(v) for v in one.hits.values())
+        rows.append((f"ACI {split}: planted recall; untouched flagged",
+                     f"{sum(hits) / len(hits):.3f}", ">= 0.90",
+                     f"{len(hits)} planted, worst kind {worst:.2f}; untouched "
+                     f"{sum(one.untouched) / max(1, len(one.untouched)):.3f} of "
+                     f"{len(one.untouched)} (<= 0.30)"))  # fmt: skip
 
     an = run_annomi(verifier, limit=30 if q else None)
     rows.append(("AnnoMI: planted risk disclosure -> omission", _fmt(an["recall"]), ">= 0.95",
