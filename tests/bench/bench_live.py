@@ -19,11 +19,11 @@ and of each against the script, and the load average (others' work on a shared m
 both runs).
 
 ``--minutes N``: a long session (the sample repeated N times), what is left at the stop only.
-The work done while recording is built quickly with the live steps themselves
-(:class:`~clearnote.transcription.live.Ahead`): a step a minute while the audio repeats, each
-step's recognition and voice windows looked up once computed (the sample repeats exactly), then
-the steps real time would run over the last minute, so the stop leaves what it leaves in use
-(about 30 s to recognise). Then ``process_recording`` (what the job runs at the stop: seal the
+The work done while recording is built quickly (:func:`build_ahead`): the sample's transcript
+for each repeat but the last two, then the live steps themselves
+(:class:`~clearnote.transcription.live.Ahead`) as real time would run them over the rest, so
+the stop leaves what it leaves in use (about 30 s to recognise); voice windows repeated in
+the audio are embedded once. Then ``process_recording`` (what the job runs at the stop: seal the
 audio, recognise the tail, diarize, draft, verify, screen, assess) twice in one run: with the
 ASR done ahead only (before the voice windows were embedded while recording), and with the
 voice windows too. Not included: waiting for a step still running at the stop and decoding the
@@ -44,7 +44,8 @@ from typing import Any
 
 import numpy as np
 
-from clearnote.asr.base import AsrOutput, ProgressCallback
+from clearnote.asr.base import AsrOutput
+from clearnote.asr.partial import AsrPart
 from clearnote.audio import SAMPLE_RATE, DecodedAudio
 from clearnote.diarize import Diarizer
 from clearnote.diarize.encoder import VoiceEncoder
@@ -71,29 +72,6 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-class Recalled:
-    """An ASR engine that computes each distinct piece of audio once (the audio repeats)."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self.memo: dict[tuple[str, bytes], Any] = {}
-
-    def _once(self, kind: str, audio: np.ndarray, compute: Any) -> Any:
-        key = (kind, hashlib.sha1(audio.tobytes()).digest())
-        if key not in self.memo:
-            self.memo[key] = compute(audio)
-        return self.memo[key]
-
-    def speech_regions(self, audio: np.ndarray) -> tuple[tuple[float, float], ...]:
-        found: tuple[tuple[float, float], ...] = self._once(
-            "vad", audio, self.engine.speech_regions
-        )
-        return found
-
-    def transcribe(self, audio: np.ndarray, *, progress: ProgressCallback | None = None) -> Any:
-        return self._once("asr", audio, self.engine.transcribe)
-
-
 class RecalledEncoder:
     """A voice encoder that embeds each distinct mel window once."""
 
@@ -111,26 +89,27 @@ class RecalledEncoder:
 
 
 def build_ahead(samples: np.ndarray, period: int, transcriber: Transcriber) -> Ahead:
-    """The live steps over ``samples`` (``period`` samples repeated): one step a period while
-    more than two periods are left (each looked up once the audio repeats), then the steps real
-    time would run (a step once a part's worth has arrived, 5-s chunks)."""
-    engine = Recalled(transcriber.engine)
+    """The work done while recording ``samples`` (``period`` samples repeated). All but the last
+    two periods: a part each, the transcript of one period (the audio repeats exactly, so it is
+    what recognising each gives). Then the live steps real time would run over the rest (a step
+    once a part's worth has arrived in 5-s chunks); the first of them embeds the voice windows
+    of all the finished speech before it, each distinct window computed once (an embedding
+    depends on its window only: the same windows as embedding them part by part)."""
     assert transcriber.diarizer is not None
     diarizer = Diarizer(RecalledEncoder(transcriber.diarizer.encoder))
+    one = transcriber.engine.transcribe(samples[:period])
     ahead = Ahead()
-    total = samples.shape[0]
+    repeats = samples.shape[0] // period - 2
+    ahead.parts.extend(AsrPart(k * period / SAMPLE_RATE, one) for k in range(repeats))
+    ahead.done = repeats * period
 
     def read(lo: int, hi: int) -> np.ndarray:
         return samples[lo:hi]
 
-    guard = int(1.5 * SAMPLE_RATE)
-    while total - ahead.done > 2 * period:
-        if not ahead.step(engine, diarizer, read, ahead.done + period + guard):
-            raise RuntimeError("no pause in a period of the sample")
     chunk = 5 * SAMPLE_RATE
-    for decoded in range(ahead.done + chunk, total, chunk):
+    for decoded in range(ahead.done + chunk, samples.shape[0], chunk):
         if decoded - ahead.done >= (MIN_SPAN_S + GUARD_S) * SAMPLE_RATE:
-            ahead.step(engine, diarizer, read, decoded)
+            ahead.step(transcriber.engine, diarizer, read, decoded)
     return ahead
 
 
