@@ -147,6 +147,16 @@ Doctor: I will check your chest now.
 Patient: Okay.
 Doctor: Hm, looks good. I do not find anything abnormal.
 """
+FAMILY_FAR = """\
+Doctor: Does anyone in your family have heart problems?
+Patient: My father had a heart attack at sixty.
+Doctor: How is your sleep?
+Patient: It's been poor for weeks.
+Doctor: What about your work?
+Patient: Busy, and my boss is difficult.
+Doctor: Any fevers?
+Patient: No.
+"""
 CHAT = """\
 Doctor: How are you today? Any history of knee problems?
 Patient: Fine, my knee hurts when I climb stairs.
@@ -164,6 +174,9 @@ Patient: Fine, my knee hurts when I climb stairs.
         # the abdomen was never examined: a normal finding the session did not contain
         (EXAM, "Abdomen: Normal.", "unsupported", {"unverified_negative"}),
         (CHAT, "Noncontributory.", "unsupported", {"unverified_negative"}),
+        # the family came up, but the only "no" is about something far from it
+        (FAMILY_FAR, "Family history: Noncontributory.", "unsupported", {"unverified_negative"}),
+        (FAMILY_FAR, "ROS: Negative.", "supported", set()),
     ],
 )
 def test_blanket_negatives(transcript: str, note: str, verdict: str, flags: set[str]) -> None:

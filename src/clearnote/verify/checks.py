@@ -102,8 +102,8 @@ def _answers(index: TranscriptIndex, unknown: bool = False) -> list[int]:
 
 def check_blanket_negative(index: TranscriptIndex, text: str) -> Finding | None:
     """ "Noncontributory.", "ROS: Negative.": supported by a "no" in the session (near where the
-    label's topic is discussed, for a label that is not a history section's name), else a negative
-    the session never contained. "Unknown." likewise needs an "I don't know"."""
+    label's topic is discussed; a history section's name the session never says, like "ROS", is
+    no topic), else a negative the session never contained. "Unknown." needs an "I don't know"."""
     labels: list[str] = []
     body = text
     while m := _LABEL.match(body):  # "CARDIOVASCULAR: Chest: Negative."
@@ -113,11 +113,13 @@ def check_blanket_negative(index: TranscriptIndex, text: str) -> Finding | None:
     if not unknown and not _BLANKET_NEGATIVE.match(body):
         return None
     found = _answers(index, unknown=unknown)
-    topics = [x for x in labels if not _SECTION_LABEL.match(x)]
-    if topics:  # "Chest: Normal." needs the chest discussed
-        topic = [i for s in content_stems(topics[-1]) for i in index.containing(s)]
-        near = set(_window(index, tuple(topic), 2))
-        found = [i for i in found if i in near]
+    if labels:  # "Chest: Normal." needs the answer where the chest is discussed
+        topic = [i for s in content_stems(labels[-1]) for i in index.containing(s)]
+        if topic:
+            near = set(_window(index, tuple(topic), 2))
+            found = [i for i in found if i in near]
+        elif not _SECTION_LABEL.match(labels[-1]):
+            found = []
     if found:
         return Finding("supported_negative", "answered so in the session", tuple(found[:4]))
     if unknown:
