@@ -10,7 +10,7 @@ import importlib
 import sys
 import time
 
-BENCH = ("asr", "diarize", "api", "jobs")
+BENCH = ("asr", "diarize", "api", "jobs", "live")
 EVAL = ("verify", "draft", "screen", "assess", "deid", "consent")
 
 

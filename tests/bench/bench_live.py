@@ -11,8 +11,9 @@ app ``clearnote serve`` runs, models loaded first):
 * one-shot: the whole file uploaded; seconds from the upload to the job done (draft, verify,
   screening and assessment stored);
 * incremental: sent in ``--chunk``-second chunks ``--speed`` times faster than real time, then
-  given at most the rest of the time real time would have taken to catch up (never more), then
-  stopped; seconds from the stop to the job done.
+  given at most the rest of the time real time would have taken to catch up (never more, nor
+  the app's idle timeout, after which it would process the recording itself), then stopped;
+  seconds from the stop to the job done.
 
 Also reported: how far transcription had got at the stop, the WER between the two transcripts
 and of each against the script, and the load average (others' work on a shared machine slows
@@ -239,7 +240,9 @@ def main(argv: list[str] | None = None) -> None:
         began = time.perf_counter()
         rid = send(w, cid, chunks, interval=interval)
         sent_s = time.perf_counter() - began
-        at_stop = caught_up(w, rid, duration, timeout=max(0.0, duration - sent_s))
+        # no longer than the app waits for a chunk before it processes the recording itself
+        idle_s = w.app.state.live_recordings.idle_s - 10.0
+        at_stop = caught_up(w, rid, duration, timeout=min(idle_s, max(0.0, duration - sent_s)))
         waited_s = time.perf_counter() - began - sent_s
         load_live = loadavg()
         t1 = time.perf_counter()

@@ -8,6 +8,7 @@ that a revocation of consent mid-recording stops it and wipes it."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from clearnote.audio import SAMPLE_RATE
 from clearnote.commands.demo import sample_session
+from clearnote.diarize import diarizer as diarizer_module
 from clearnote.records import consent, sessions
 from clearnote.transcription.live import MIN_SPAN_S
 from tests.bench.wer import wer
@@ -44,7 +46,12 @@ def whisper_web(tmp_path: Path) -> Iterator[Web]:
 
 
 @pytest.mark.slow  # Whisper tiny.en over the sample session three times
-def test_streamed_recording_is_transcribed_ahead_and_matches_an_upload(whisper_web: Web) -> None:
+def test_streamed_recording_is_transcribed_ahead_and_matches_an_upload(
+    whisper_web: Web, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the level known after 30 s of speech (not 120 s), so voice windows are embedded ahead
+    monkeypatch.setattr(diarizer_module, "GAIN_SPEECH_S", 30.0)
+    caplog.set_level(logging.INFO, logger="clearnote.diarize.diarizer")
     w = whisper_web
     cid = add_client(w, *FULL)
     samples = sample_samples(repeat=2)
@@ -77,6 +84,8 @@ def test_streamed_recording_is_transcribed_ahead_and_matches_an_upload(whisper_w
     live_s = time.perf_counter() - t1
     assert live["status"] == "done", live
     assert "draft" in sessions.show_session(w.ctx, w.owner, live["session_id"]).stages
+    reused = [r for r in caplog.records if r.getMessage().startswith("reused ")]
+    assert len(reused) == 1  # the live recording's voice windows, embedded while it came
 
     # (b) the same words as the plain upload of the same audio: Whisper decodes the parts
     # without the text before them, so a few words differ; no worse against the script
