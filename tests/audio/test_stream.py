@@ -120,7 +120,8 @@ def test_discard_overwrites_the_audio_and_stops_decoding(webm: bytes) -> None:
             break
         time.sleep(0.02)
     blocks = list(decoder._blocks)
-    assert blocks and np.abs(blocks[0]).max() > 0
+    heard = int(decoder.seconds * SAMPLE_RATE)  # a block's tail past that is not yet written
+    assert blocks and np.abs(blocks[0][: min(heard, blocks[0].shape[0])]).max() > 0
     decoder.discard()
     assert all(not b.any() for b in blocks)  # overwritten, not only dropped
     assert decoder.read(0, 5 * SAMPLE_RATE).shape[0] == 0

@@ -72,7 +72,7 @@ def test_good_toml_takes_name_from_file(tmp_path: Path) -> None:
             "e.yaml",
             "sections:\n  - key: a\n    title: A\n    kinds: [plan]\n"
             "  - key: b\n    title: B\n    kinds: [plan]\n",
-            "kind 'plan' is in both 'a' and 'b'",
+            "kind 'plan' is in sections 1 and 2",
         ),
         ("f.yaml", "sections: [\n", "not valid YAML (line"),
         ("g.toml", "[[sections]\n", "not valid TOML"),

@@ -69,16 +69,16 @@ class NoteFormat(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> NoteFormat:
-        keys: set[str] = set()
-        owner: dict[str, str] = {}
-        for sec in self.sections:
-            if sec.key in keys:
-                raise ValueError(f"section key '{sec.key}' appears twice")
-            keys.add(sec.key)
+        keys: dict[str, int] = {}
+        owner: dict[str, int] = {}
+        for number, sec in enumerate(self.sections, start=1):
+            if sec.key in keys:  # positions, not the key: a file's text is never echoed
+                raise ValueError(f"sections {keys[sec.key]} and {number} have the same key")
+            keys[sec.key] = number
             for kind in sec.kinds:
                 if kind in owner:
-                    raise ValueError(f"kind '{kind}' is in both '{owner[kind]}' and '{sec.key}'")
-                owner[kind] = sec.key
+                    raise ValueError(f"kind '{kind}' is in sections {owner[kind]} and {number}")
+                owner[kind] = number
         return self
 
     def section_for(self, kind: str) -> str | None:
