@@ -277,3 +277,10 @@ Patient: Penicillin.
 )
 def test_conventional_words_and_unknown(note: str, verdict: str, flags: set[str]) -> None:
     assert verdict_and_flags(FOLLOW_UP, note) == (verdict, flags)
+
+
+def test_an_irregular_form_never_joins_an_everyday_word() -> None:
+    # "bitten" is not "a bit": a planted event must stay unsupported
+    chat = "Doctor: How are things?\nPatient: A bit down at the weekends, and last week too.\n"
+    note = "The patient reports that she was bitten by a dog last weekend."
+    assert verdict_and_flags(chat, note)[0] == "unsupported"

@@ -148,7 +148,7 @@ CANON = {
     "nonsmoker": "smok", "nondrinker": "drink",
     # irregular forms the suffix stemmer cannot join ("fell" and "a fall", "feet" and "foot")
     "fell": "fall", "fallen": "fall", "broke": "break", "broken": "break", "took": "tak",
-    "taken": "tak", "began": "begin", "begun": "begin", "lost": "los", "bitten": "bit",
+    "taken": "tak", "began": "begin", "begun": "begin", "lost": "los",
     "threw": "throw", "thrown": "throw", "gave": "giv", "given": "giv", "swollen": "swell",
     "stung": "sting", "bled": "bleed", "bleed": "bleed", "fought": "fight", "brought": "bring",
     "caught": "catch", "came": "com",
