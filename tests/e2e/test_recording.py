@@ -56,6 +56,26 @@ def mic_browser(tmp_path: Path) -> Iterator[Any]:
             context.close()
 
 
+def _sign_in_and_add_a_consenting_client(page: Any, server: Server) -> None:
+    """Sign in, add a client and capture their consent to recording and drafting on screen."""
+    page.goto(server.url + "/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.fill("#totp", pyotp.TOTP(server.secret).now())
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/clients")
+    page.fill("#name", CLIENT)
+    page.fill("#jurisdiction", "US-CA")
+    page.click("button:has-text('Add client')")
+    page.click("#capture-consent")
+    for purpose in ("record", "transcribe", "draft_note", "risk_screening"):
+        page.check(f"#purpose-{purpose}")
+    page.check("#read_confirmed")
+    page.fill("#signed_by", CLIENT)
+    page.click("button:has-text('Sign consent')")
+    page.wait_for_url("**/clients/*")
+
+
 def test_record_in_the_browser(server: Server, mic_browser: Any, tmp_path: Path) -> None:
     page = mic_browser.new_page()
     page.set_default_timeout(20_000)
@@ -75,22 +95,7 @@ def test_record_in_the_browser(server: Server, mic_browser: Any, tmp_path: Path)
         ),
     )
 
-    page.goto(server.url + "/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.fill("#totp", pyotp.TOTP(server.secret).now())
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/clients")
-    page.fill("#name", CLIENT)
-    page.fill("#jurisdiction", "US-CA")
-    page.click("button:has-text('Add client')")
-    page.click("#capture-consent")
-    for purpose in ("record", "transcribe", "draft_note", "risk_screening"):
-        page.check(f"#purpose-{purpose}")
-    page.check("#read_confirmed")
-    page.fill("#signed_by", CLIENT)
-    page.click("button:has-text('Sign consent')")
-    page.wait_for_url("**/clients/*")
+    _sign_in_and_add_a_consenting_client(page, server)
 
     page.eval_on_selector("#recorder", "el => { el.dataset.chunkMs = '2000'; }")
     page.click("#record-start")
@@ -120,22 +125,7 @@ def test_the_recording_page_shows_how_far_it_is_transcribed(
     transcribed while recording."""
     page = mic_browser.new_page()
     page.set_default_timeout(20_000)
-    page.goto(server.url + "/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.fill("#totp", pyotp.TOTP(server.secret).now())
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/clients")
-    page.fill("#name", CLIENT)
-    page.fill("#jurisdiction", "US-CA")
-    page.click("button:has-text('Add client')")
-    page.click("#capture-consent")
-    for purpose in ("record", "transcribe", "draft_note", "risk_screening"):
-        page.check(f"#purpose-{purpose}")
-    page.check("#read_confirmed")
-    page.fill("#signed_by", CLIENT)
-    page.click("button:has-text('Sign consent')")
-    page.wait_for_url("**/clients/*")
+    _sign_in_and_add_a_consenting_client(page, server)
 
     page.click("#record-start")
     page.locator("#record-status", has_text="transcribed up to 0:").wait_for(timeout=120_000)
