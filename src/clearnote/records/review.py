@@ -45,12 +45,10 @@ from clearnote.domain.review import (
 )
 from clearnote.errors import BadInputError, PolicyError
 from clearnote.records import sessions, users
-from clearnote.records.access import UnknownObjectError, authorize, load_client
 from clearnote.records.clients import ClientView
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.records.sessions import ArtefactView, SessionView
 from clearnote.security.roles import Permission
-from clearnote.store.models import SessionRow
 
 REVIEW_MEDIA = "application/vnd.clearnote.review+json"
 SIGNED_MEDIA = "application/vnd.clearnote.signed-note+json"
@@ -427,20 +425,7 @@ def _authorize_session(
     ctx: PracticeContext, actor: Actor, session_id: str, permission: Permission, action: str
 ) -> str:
     with ctx.tx() as db:
-        row = db.get(SessionRow, session_id)
-        if row is None:
-            raise UnknownObjectError(f"SESSION: no session with id {session_id}")
-        client = load_client(db, row.client_id)
-        authorize(
-            ctx,
-            db,
-            actor,
-            permission,
-            action=action,
-            client=client,
-            object_type="session",
-            object_id=session_id,
-        )
+        _, client = sessions._authorized_session(ctx, db, actor, session_id, permission, action)
         return client.id
 
 
