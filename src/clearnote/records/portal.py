@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from clearnote.records.consent import (
     record_revocation,
 )
 from clearnote.records.context import Actor, PracticeContext
+from clearnote.records.report import deletion_receipts, retention_entries
 from clearnote.records.users import normalize_email
 from clearnote.security import passwords
 from clearnote.security.roles import Permission, Role
@@ -42,7 +42,6 @@ from clearnote.store.models import (
     AiRun,
     ArtefactRow,
     Client,
-    DeletionReceiptRow,
     SessionRow,
     User,
 )
@@ -362,31 +361,8 @@ def report(ctx: PracticeContext, actor: Actor) -> dict[str, Any]:
                     "outcome": e.outcome,
                 }
             )
-        artefacts = [
-            {
-                "artefact_id": a.id,
-                "session_id": a.session_id,
-                "kind": a.kind,
-                "created_at": a.created_at.isoformat(),
-                "deleted_at": a.erased_at.isoformat() if a.erased_at else None,
-                "delete_due": a.retention_due.isoformat() if a.retention_due else None,
-                "rule": a.retention_rule,
-                "legal_hold": a.legal_hold or client.legal_hold,
-            }
-            for a in db.scalars(
-                select(ArtefactRow)
-                .where(ArtefactRow.client_id == client.id, ArtefactRow.kind != "psychotherapy_note")
-                .order_by(ArtefactRow.created_at)
-            )
-        ]
-        receipts = [
-            json.loads(r.document)
-            for r in db.scalars(
-                select(DeletionReceiptRow)
-                .where(DeletionReceiptRow.client_id == client.id)
-                .order_by(DeletionReceiptRow.erased_at)  # PostgreSQL has no implicit order
-            )
-        ]
+        artefacts = retention_entries(db, client)
+        receipts = deletion_receipts(db, client.id)
         audit_log.append(
             ctx,
             db,
@@ -403,7 +379,5 @@ def report(ctx: PracticeContext, actor: Actor) -> dict[str, Any]:
         "ai_runs": ai_runs,
         "accesses": accesses,
         "artefacts": artefacts,
-        "deletion_receipts": [
-            r for r in receipts if r.get("artefact_kind") != "psychotherapy_note"
-        ],
+        "deletion_receipts": receipts,
     }

@@ -9,13 +9,14 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from clearnote.records import audit_log
 from clearnote.records.access import authorize, load_client
 from clearnote.records.consent import ledger_for
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.security.roles import Permission
-from clearnote.store.models import AiRun, ArtefactRow, DeletionReceiptRow, User
+from clearnote.store.models import AiRun, ArtefactRow, Client, DeletionReceiptRow, User
 
 REPORT_SCHEMA = "clearnote.client_report/1"
 DISCLOSURE_ACTIONS = ("artefact.export", "disclosure.")
@@ -69,33 +70,8 @@ def client_report(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[st
             accesses.append(item)
             if e.action.startswith(DISCLOSURE_ACTIONS):
                 disclosures.append(item)
-        arts = db.scalars(
-            select(ArtefactRow)
-            .where(ArtefactRow.client_id == client_id, ArtefactRow.kind != "psychotherapy_note")
-            .order_by(ArtefactRow.created_at)
-        )
-        artefacts = [
-            {
-                "artefact_id": a.id,
-                "session_id": a.session_id,
-                "kind": a.kind,
-                "created_at": a.created_at.isoformat(),
-                "deleted_at": a.erased_at.isoformat() if a.erased_at else None,
-                "delete_due": a.retention_due.isoformat() if a.retention_due else None,
-                "rule": a.retention_rule,
-                "legal_hold": a.legal_hold or client.legal_hold,
-            }
-            for a in arts
-        ]
-        receipts = [
-            json.loads(r.document)
-            for r in db.scalars(
-                select(DeletionReceiptRow)
-                .where(DeletionReceiptRow.client_id == client_id)
-                .order_by(DeletionReceiptRow.erased_at)
-            )
-        ]
-        receipts = [r for r in receipts if r.get("artefact_kind") != "psychotherapy_note"]
+        artefacts = retention_entries(db, client)
+        receipts = deletion_receipts(db, client_id)
         audit_log.append(
             ctx,
             db,
@@ -120,3 +96,39 @@ def client_report(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[st
             "Psychotherapy (process) notes, if any, are kept apart and are not listed here.",
         ],
     }
+
+
+def retention_entries(db: Session, client: Client) -> list[dict[str, Any]]:
+    """When each of the client's artefacts was made and will be (or was) deleted, oldest first;
+    psychotherapy notes are kept apart and not listed."""
+    return [
+        {
+            "artefact_id": a.id,
+            "session_id": a.session_id,
+            "kind": a.kind,
+            "created_at": a.created_at.isoformat(),
+            "deleted_at": a.erased_at.isoformat() if a.erased_at else None,
+            "delete_due": a.retention_due.isoformat() if a.retention_due else None,
+            "rule": a.retention_rule,
+            "legal_hold": a.legal_hold or client.legal_hold,
+        }
+        for a in db.scalars(
+            select(ArtefactRow)
+            .where(ArtefactRow.client_id == client.id, ArtefactRow.kind != "psychotherapy_note")
+            .order_by(ArtefactRow.created_at)
+        )
+    ]
+
+
+def deletion_receipts(db: Session, client_id: str) -> list[dict[str, Any]]:
+    """The client's deletion receipts in the order things were erased (psychotherapy notes'
+    receipts left out, as their artefacts are)."""
+    receipts = [
+        json.loads(r.document)
+        for r in db.scalars(
+            select(DeletionReceiptRow)
+            .where(DeletionReceiptRow.client_id == client_id)
+            .order_by(DeletionReceiptRow.erased_at)  # PostgreSQL has no implicit order
+        )
+    ]
+    return [r for r in receipts if r.get("artefact_kind") != "psychotherapy_note"]
