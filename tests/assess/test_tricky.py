@@ -135,3 +135,62 @@ def test_each_domain_has_a_direct_disclosure(
     screener: RuleScreener, words: str, domain: str
 ) -> None:
     assert screen_text(screener, f"Client: {words}\n").domain(domain).status == "flagged"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I never told my therapist that I tried to hang myself.",
+        "Not a day goes by that I don't think about ending my life.",
+        "I haven't told anyone I've been planning to kill myself.",
+    ],
+)
+def test_a_negated_telling_is_not_a_denial_of_what_was_told(
+    screener: RuleScreener, words: str
+) -> None:
+    assert screen_text(screener, f"Client: {words}\n").domain("suicide").status == "flagged"
+
+
+def test_a_promise_refused_is_not_a_denial(screener: RuleScreener) -> None:
+    report = screen_text(screener, "Client: I can't promise I won't hurt myself tonight.\n")
+    assert report.domain("self_harm").status == "flagged"
+    assert report.domain("suicide").status != "discussed_denied"
+    promised = screen_text(screener, "Client: I would never hurt myself, I promise.\n")
+    assert promised.domain("suicide").status == "discussed_denied"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I do not want to live in Boston anymore.",
+        "I didn't want to go on the trip with them.",
+        "I was so mad that I woke up late again.",
+        "My first attempt at the driving test went badly.",
+        "I took twenty minutes to calm down.",
+    ],
+)
+def test_everyday_uses_of_risk_words_raise_no_flag(screener: RuleScreener, words: str) -> None:
+    report = screen_text(screener, f"Client: {words}\n")
+    assert [d.domain for d in report.domains if d.status == "flagged"] == []
+
+
+@pytest.mark.parametrize(
+    ("words", "level"),
+    [
+        ("Last spring I took about forty of my sleeping pills.", "attempt"),
+        ("They pumped my stomach at the ER.", "attempt"),
+        ("I OD'd on my meds in March.", "attempt"),
+        ("My first attempt was when I was fifteen.", "attempt"),
+        ("I shouldn't have survived.", "wish_to_be_dead"),
+        ("I regret waking up every morning.", "wish_to_be_dead"),
+        ("I never wanted to be alive in the first place.", "wish_to_be_dead"),
+        ("I keep picturing my own funeral.", "passive_ideation"),
+        ("Don't tell me how much it would hurt my kids.", "active_ideation"),
+    ],
+)
+def test_more_clinical_phrasings_flag_suicide(
+    screener: RuleScreener, words: str, level: str
+) -> None:
+    result = screen_text(screener, f"Client: {words}\n").domain("suicide")
+    assert result.status == "flagged"
+    assert level in {f.level for f in result.flags}

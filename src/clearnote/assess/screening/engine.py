@@ -117,6 +117,16 @@ def _applies(rule: Rule, sentence: Sentence) -> bool:
     return rule.exclude_if is None or rule.exclude_if.search(sentence.masked) is None
 
 
+def _denies(rule: Rule, sentence: Sentence) -> bool:
+    """A denial rule matches, and not where a pseudo-negation holds its negation word ("I can't
+    promise I won't hurt myself" denies nothing)."""
+    return any(
+        not sentence.in_pseudo_negation(m.start())
+        for p in rule.patterns
+        for m in p.finditer(sentence.masked)
+    )
+
+
 class RuleScreener:
     """Screens transcripts with one compiled rule set (reuse it across a batch)."""
 
@@ -152,7 +162,7 @@ class RuleScreener:
         for rule in self._risk:
             self._risk_rule(rule, seg, role, sentence, out, finding, echo)
         for rule in self._denial:
-            if _applies(rule, sentence) and any(p.search(sentence.masked) for p in rule.patterns):
+            if _applies(rule, sentence) and _denies(rule, sentence):
                 out.find(rule.domain, finding("denial", rule))
         for rule in self._mention:
             if not _applies(rule, sentence):

@@ -105,9 +105,14 @@ class Sentence:
     clause_starts: tuple[int, ...]
     negations: tuple[tuple[int, int], ...]
     scope_starts: tuple[int, ...]  # clause starts plus comma splices: negation scope only
+    pseudo_negations: tuple[tuple[int, int], ...] = ()  # "can't promise I won't", "never told"
 
     def __repr__(self) -> str:
         return f"Sentence(chars={len(self.norm)})"
+
+    def in_pseudo_negation(self, pos: int) -> bool:
+        """Is ``pos`` inside a pseudo-negation (its negation words negate nothing here)?"""
+        return any(a <= pos < b for a, b in self.pseudo_negations)
 
     def clause_start(self, pos: int) -> int:
         start = 0
@@ -140,7 +145,7 @@ def analyse(original: str, rules: RuleSet, *, figurative: bool = True) -> Senten
     masked = mask(norm, rules.figurative) if figurative else norm
     starts = tuple(m.end() for m in _CLAUSE_BREAK.finditer(masked))
     scopes = tuple(sorted({*starts, *(m.end() for m in _SUBJECT_BREAK.finditer(masked))}))
-    pseudo = [(m.start(), m.end()) for p in rules.pseudo_negation for m in p.finditer(masked)]
+    pseudo = tuple((m.start(), m.end()) for p in rules.pseudo_negation for m in p.finditer(masked))
     negs = tuple(
         (m.start(), m.end())
         for m in rules.negation.finditer(masked)
@@ -153,6 +158,7 @@ def analyse(original: str, rules: RuleSet, *, figurative: bool = True) -> Senten
         clause_starts=starts,
         negations=negs,
         scope_starts=scopes,
+        pseudo_negations=pseudo,
     )
 
 
