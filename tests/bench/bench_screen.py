@@ -1,6 +1,6 @@
 """Evaluation of risk screening (figures for the README; no assertions here).
 
-    python -m tests.bench.bench_screen [--quick] [--misses] [--semantic] [--grid]
+    python -m tests.bench.bench_screen [--quick] [--misses] [--semantic [--llm]] [--grid]
 
 1. Our own cases (tests/assess/data): dev (used while writing the rules) and held-out (never read
    while tuning): risk recall, specificity on figurative and benign talk, denials in answer to a
@@ -266,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         "--semantic", action="store_true", help="also evaluate rules+semantic (section 5)"
     )
     ap.add_argument(
+        "--llm",
+        action="store_true",
+        help="with --semantic: add the LLM backend set by CLEARNOTE_LLM_BACKEND (openai/llama-cpp)",
+    )
+    ap.add_argument(
         "--grid",
         action="store_true",
         help="only the several-weak-signs grid on the Reddit TUNING half (section 6)",
@@ -281,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     annomi(screener)
     speed(screener)
     if args.semantic:
-        semantic_section(args.quick, args.misses)
+        semantic_section(args.quick, args.misses, llm=args.llm)
     return 0
 
 
@@ -333,10 +338,10 @@ def _semantic_speed(floor: RuleScreener, semantic: SemanticScreener) -> None:
     )
 
 
-def semantic_section(quick: bool, show_misses: bool) -> None:
+def semantic_section(quick: bool, show_misses: bool, *, llm: bool = False) -> None:
     from clearnote.embed.minilm import MiniLmEmbedder
 
-    print("\n# 5. Rules + semantic backend\n")
+    print(f"\n# 5. Rules + semantic backend{' + LLM backend' if llm else ''}\n")
     floor = RuleScreener(default_rules())
     t0 = time.perf_counter()
     embedder = MiniLmEmbedder()
@@ -349,7 +354,19 @@ def semantic_section(quick: bool, show_misses: bool) -> None:
         f"{len(p.negative_texts)} negative; threshold {p.threshold:.2f}, margin {p.margin:.2f}; "
         f"model loaded in {t1 - t0:.2f} s, prototypes embedded in {t2 - t1:.2f} s"
     )
-    combined = _Combined(floor, [semantic])
+    extra: list[ScreeningBackend] = [semantic]
+    if llm:
+        from clearnote.assess.screening.llm import LlmScreener
+        from clearnote.config import load_settings
+        from clearnote.llm.registry import create_chat_model
+
+        settings = load_settings()
+        llm_backend = LlmScreener(
+            create_chat_model(settings), floor.rules, max_tokens=settings.llm_max_tokens
+        )
+        extra.append(llm_backend)
+        print(f"LLM backend: {llm_backend.info.version}")
+    combined = _Combined(floor, extra)
     our_cases(combined, show_misses)
     reddit(combined, quick)
     annomi(combined)

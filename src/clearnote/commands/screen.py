@@ -94,8 +94,9 @@ def _batch(screener: Screen, source: Path, out: TextIO) -> int:
     "--backend",
     type=click.Choice(BACKEND_CHOICES),
     default=None,
-    help=f"rules alone, or rules plus the sentence-embedding backend (adds flags, never "
-    f"removes); default {DEFAULT_BACKEND}, falling back to rules without the model",
+    help=f"rules alone, or rules plus the sentence-embedding backend and/or an LLM (each adds "
+    f"flags, never removes; the LLM is the one set by CLEARNOTE_LLM_BACKEND, openai or "
+    f"llama-cpp); default {DEFAULT_BACKEND}, falling back to rules without the model",
 )
 def screen(
     transcript: Path | None,

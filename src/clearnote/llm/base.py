@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from clearnote.domain.transcript import Transcript
 from clearnote.notes.formats import NoteFormat
@@ -34,4 +34,19 @@ class DraftBackend(Protocol):
 
     def draft(self, transcript: Transcript, fmt: NoteFormat) -> list[DraftedStatement]:
         """Statements for the sections of ``fmt``, in reading order within each section."""
+        ...
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """An OpenAI-style chat-completions model (the ``openai`` and ``llama-cpp`` backends), for
+    uses other than drafting (an LLM screening backend)."""
+
+    name: str
+
+    @property
+    def model_name(self) -> str: ...
+
+    def chat(self, body: dict[str, Any]) -> Any:
+        """One chat-completions request body → the response object (``choices[0].message``)."""
         ...

@@ -91,8 +91,18 @@ class LlamaCppBackend:
                 raise ModelError(f"{self.model_path}: llama.cpp could not load the model") from exc
         return self._server
 
+    @property
+    def model_name(self) -> str:
+        return self.model_path.name
+
+    def chat(self, body: dict[str, Any]) -> Any:
+        """One chat-completions request to the in-process server (loaded on first use)."""
+        result = self._load().handle_chat_completions(body)
+        if isinstance(result, dict) and "error" in result and "choices" not in result:
+            raise ModelError(f"{self.model_path.name}: llama.cpp returned an error")
+        return result
+
     def draft(self, transcript: Transcript, fmt: NoteFormat) -> list[DraftedStatement]:
-        server = self._load()
         body = request_body(
             transcript,
             fmt,
@@ -101,7 +111,4 @@ class LlamaCppBackend:
             max_items=self.max_items,
             max_chars=self.max_chars,
         )
-        result = server.handle_chat_completions(body)
-        if isinstance(result, dict) and "error" in result and "choices" not in result:
-            raise ModelError(f"{self.model_path.name}: llama.cpp returned an error")
-        return parse_completion(result, fmt, source=f"model {self.model_path.name}")
+        return parse_completion(self.chat(body), fmt, source=f"model {self.model_path.name}")

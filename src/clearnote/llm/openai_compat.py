@@ -46,19 +46,17 @@ class OpenAIBackend:
     def __repr__(self) -> str:
         return f"OpenAIBackend(host={self.host!r}, model={self.model!r})"
 
-    def draft(self, transcript: Transcript, fmt: NoteFormat) -> list[DraftedStatement]:
-        body = request_body(
-            transcript,
-            fmt,
-            model=self.model,
-            max_tokens=self.max_tokens,
-            max_items=self.max_items,
-            max_chars=self.max_chars,
-        )
+    @property
+    def model_name(self) -> str:
+        return self.model
+
+    def chat(self, body: dict[str, Any]) -> Any:
+        """POST one chat-completions request; the parsed JSON response. Errors name the host,
+        never what was sent."""
         url = f"{self.base_url}/chat/completions"
         source = f"LLM server {self.host}"
         try:
-            # one client per draft: nothing is left open between notes; no proxy from the env
+            # one client per request: nothing is left open between notes; no proxy from the env
             with httpx.Client(
                 timeout=self._timeout,
                 headers=self._headers,
@@ -73,7 +71,17 @@ class OpenAIBackend:
         if resp.status_code != 200:
             raise ModelError(f"{source}: HTTP {resp.status_code} from /chat/completions")
         try:
-            payload: Any = resp.json()
+            return resp.json()
         except ValueError:
             raise ModelError(f"{source}: response is not JSON") from None
-        return parse_completion(payload, fmt, source=source)
+
+    def draft(self, transcript: Transcript, fmt: NoteFormat) -> list[DraftedStatement]:
+        body = request_body(
+            transcript,
+            fmt,
+            model=self.model,
+            max_tokens=self.max_tokens,
+            max_items=self.max_items,
+            max_chars=self.max_chars,
+        )
+        return parse_completion(self.chat(body), fmt, source=f"LLM server {self.host}")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from clearnote.config import Settings
 from clearnote.errors import BadInputError
-from clearnote.llm.base import DraftBackend
+from clearnote.llm.base import ChatModel, DraftBackend
 
 
 def _extractive(settings: Settings) -> DraftBackend:
@@ -56,5 +56,40 @@ def create_backend(name: str, settings: Settings) -> DraftBackend:
     if factory is None:
         raise BadInputError(
             f"--backend: unknown backend '{key}' (expected one of: {', '.join(BACKENDS)})"
+        )
+    return factory(settings)
+
+
+def _openai_chat(settings: Settings) -> ChatModel:
+    from clearnote.llm.openai_compat import OpenAIBackend
+
+    backend = _openai(settings)
+    assert isinstance(backend, OpenAIBackend)
+    return backend
+
+
+def _llama_cpp_chat(settings: Settings) -> ChatModel:
+    from clearnote.llm.llama_cpp import LlamaCppBackend
+
+    backend = _llama_cpp(settings)
+    assert isinstance(backend, LlamaCppBackend)
+    return backend
+
+
+CHAT_BACKENDS: dict[str, Callable[[Settings], ChatModel]] = {
+    "llama-cpp": _llama_cpp_chat,
+    "openai": _openai_chat,
+}
+
+
+def create_chat_model(settings: Settings) -> ChatModel:
+    """The chat model named by setting ``llm_backend`` (``openai`` or ``llama-cpp``); the
+    extractive drafter is no model, so it is bad input here."""
+    key = settings.llm_backend.strip().lower()
+    factory = CHAT_BACKENDS.get(key)
+    if factory is None:
+        raise BadInputError(
+            f"setting llm_backend: '{key}' is not a language model (expected one of: "
+            f"{', '.join(CHAT_BACKENDS)})"
         )
     return factory(settings)

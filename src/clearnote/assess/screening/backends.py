@@ -13,6 +13,7 @@ from typing import Protocol
 
 from clearnote.assess.screening.engine import RuleScreener
 from clearnote.assess.screening.rules import RuleSet
+from clearnote.config import Settings
 from clearnote.domain.screening import BackendInfo, Domain, RiskFlag, ScreeningReport, merge_flags
 from clearnote.domain.transcript import Transcript
 from clearnote.errors import BadInputError, ModelError
@@ -22,7 +23,9 @@ from clearnote.errors import BadInputError, ModelError
 # --semantic: +7 points of Reddit held-out recall, our case sets unchanged, 1/130 AnnoMI non-risk
 # sessions flagged. Without the model package the default falls back to the rules (the report's
 # ``backends`` says which ran); asking for rules+semantic explicitly then fails (ModelError).
-BACKEND_CHOICES = ("rules", "rules+semantic")
+# "+llm" adds a chat model (llm.py) configured by the drafting settings (CLEARNOTE_LLM_BACKEND
+# openai or llama-cpp); it is never the default: no capable model ships with Clearnote.
+BACKEND_CHOICES = ("rules", "rules+semantic", "rules+llm", "rules+semantic+llm")
 DEFAULT_BACKEND = "rules+semantic"
 
 log = logging.getLogger(__name__)
@@ -59,20 +62,30 @@ def screen_with(
 
 
 def build_backends(
-    choice: str, rules: RuleSet, *, fallback: bool = False
+    choice: str, rules: RuleSet, *, fallback: bool = False, settings: Settings | None = None
 ) -> tuple[ScreeningBackend, ...]:
     """The extra backends for a ``--backend`` choice (models load here, once). With ``fallback``
-    a missing embedding model leaves the rules alone instead of failing."""
-    if choice == "rules":
-        return ()
-    if choice == "rules+semantic":
+    a missing embedding model leaves the rules alone instead of failing. ``settings`` (read when
+    not given) configure the LLM of the ``+llm`` choices."""
+    if choice not in BACKEND_CHOICES:
+        raise BadInputError(f"--backend: unknown screening backend '{choice}'")
+    out: list[ScreeningBackend] = []
+    if "semantic" in choice.split("+"):
         from clearnote.assess.screening.semantic import default_semantic
 
         try:
-            return (default_semantic(rules),)
+            out.append(default_semantic(rules))
         except ModelError:
             if not fallback:
                 raise
             log.warning("embedding model not available: screening with the rules only")
-            return ()
-    raise BadInputError(f"--backend: unknown screening backend '{choice}'")
+    if "llm" in choice.split("+"):
+        from clearnote.assess.screening.llm import LlmScreener
+        from clearnote.config import load_settings
+        from clearnote.llm.registry import create_chat_model
+
+        settings = settings or load_settings()
+        out.append(
+            LlmScreener(create_chat_model(settings), rules, max_tokens=settings.llm_max_tokens)
+        )
+    return tuple(out)

@@ -371,6 +371,35 @@ def _group_scores(
     return out
 
 
+def open_sentences(
+    transcript: Transcript,
+    rule_report: ScreeningReport,
+    rules: RuleSet,
+    domains: frozenset[Domain],
+) -> list[Candidate]:
+    """The sentences a model-based backend may read: the non-clinician's, in segments the rule
+    layer neither flagged for ``domains`` nor read as a "no" to a screening question, minus
+    sentences it read as a denial or as someone else's, and minus sentences about someone else or
+    addressed to another person (:func:`person`). ``text`` is the figurative-masked sentence."""
+    topic = frozenset(r.id for r in rules.rules if r.topic)
+    skip = _skip_quotes(rule_report, domains, topic)
+    denied = _denied_answers(rule_report, domains)
+    flagged = _flagged_segments(rule_report, domains)
+    out: list[Candidate] = []
+    for seg in transcript.segments:
+        role = transcript.role_of(seg.speaker)
+        if role == "clinician" or seg.id in flagged or seg.id in denied:
+            continue
+        for original in split_sentences(seg.text):
+            if (seg.id, original) in skip:
+                continue
+            sentence = analyse(original, rules)
+            if person(sentence, rules) in ("second", "third"):
+                continue
+            out.append(Candidate(seg, role, original, sentence.masked))
+    return out
+
+
 class SemanticScreener:
     """The semantic backend (a ``ScreeningBackend``): prototypes are embedded once, each
     transcript's candidate sentences in one batch."""
@@ -416,26 +445,14 @@ class SemanticScreener:
 
     # -- selection -------------------------------------------------------------------------
     def candidates(self, transcript: Transcript, rule_report: ScreeningReport) -> list[Candidate]:
-        """Non-clinician sentences the rule layer left open, in transcript order."""
-        topic = frozenset(r.id for r in self.rules.rules if r.topic)
-        skip = _skip_quotes(rule_report, self._domains, topic)
-        denied = _denied_answers(rule_report, self._domains)
-        flagged = _flagged_segments(rule_report, self._domains)
-        out: list[Candidate] = []
-        for seg in transcript.segments:
-            role = transcript.role_of(seg.speaker)
-            if role == "clinician" or seg.id in flagged or seg.id in denied:
-                continue
-            for original in split_sentences(seg.text):
-                if (seg.id, original) in skip:
-                    continue
-                sentence = analyse(original, self.rules)
-                if person(sentence, self.rules) in ("second", "third"):
-                    continue
-                for piece in _pieces(sentence.masked):
-                    if len(_TOKEN.findall(piece)) >= self.prototypes.min_words:
-                        out.append(Candidate(seg, role, original, piece))
-        return out
+        """Non-clinician sentences the rule layer left open, in transcript order (long ones in
+        clause pieces)."""
+        return [
+            Candidate(c.segment, c.role, c.original, piece)
+            for c in open_sentences(transcript, rule_report, self.rules, self._domains)
+            for piece in _pieces(c.text)
+            if len(_TOKEN.findall(piece)) >= self.prototypes.min_words
+        ]
 
     # -- scoring ---------------------------------------------------------------------------
     def match(self, vectors: NDArray[np.float32]) -> list[Match]:
@@ -538,6 +555,7 @@ __all__ = [
     "default_prototypes",
     "default_semantic",
     "load_prototypes",
+    "open_sentences",
     "person",
 ]
 
