@@ -311,8 +311,8 @@ def test_load_prototypes_errors(tmp_path: Path) -> None:
 
 
 def test_backend_choices() -> None:
-    assert BACKEND_CHOICES == ("rules", "rules+semantic")
-    assert DEFAULT_BACKEND == "rules+semantic"
+    assert BACKEND_CHOICES == ("rules", "rules+semantic", "rules+llm", "rules+semantic+llm")
+    assert DEFAULT_BACKEND == "rules+semantic"  # never an LLM by default
     assert build_backends("rules", default_rules()) == ()
     with pytest.raises(BadInputError, match="--backend"):
         build_backends("llm", default_rules())
