@@ -165,12 +165,22 @@ def test_sign_locks_the_note_then_addenda_diff_and_exports(signed_in: Web, sessi
     flag = doc["flags"][0]["id"]
     r = w.api("POST", f"/api/sessions/{session}/flags/{flag}", json={"action": "accept"})
     assert r.status_code == 400 and "addendum" in r.json()["error"]["message"]
-    assert (
-        w.post(
-            f"/sessions/{session}/addenda", {"text": "Late entry: follow-up call booked."}
-        ).status_code
-        == 303
+    # an addendum is attested like the signature: re-authentication, a fresh code
+    late = "Late entry: follow-up call booked."
+    r = w.post(f"/sessions/{session}/addenda", {"text": late, "password": PASSWORD, "totp": code})
+    assert r.status_code == 401 and f'href="/sessions/{session}#addenda"' in r.text  # code reused
+    assert late not in w.http.get(f"/sessions/{session}").text
+    r = w.post(
+        f"/sessions/{session}/addenda",
+        {"text": late, "password": PASSWORD, "totp": fresh_code(w)},
     )
+    assert r.status_code == 303
+    assert reauth_attempts(w)[3:] == [("failed", "wrong or reused mfa code"), ("ok", None)]
+    with w.ctx.tx() as db:
+        purposes = [
+            e.meta.get("purpose") for e in audit_log.list_entries(db, action_prefix="auth.reauth")
+        ]
+    assert purposes[-2:] == ["note.addendum", "note.addendum"]
 
     page = w.http.get(f"/sessions/{session}").text
     assert "Signed note (locked)" in page and "Late entry: follow-up call booked." in page

@@ -492,12 +492,26 @@ def sign_note(
     return document
 
 
-def add_addendum(ctx: PracticeContext, actor: Actor, session_id: str, *, text: str) -> str:
-    """A dated correction or addition to a signed note (its own immutable artefact)."""
+def add_addendum(
+    ctx: PracticeContext,
+    actor: Actor,
+    session_id: str,
+    *,
+    text: str,
+    password: str,
+    totp_code: str | None = None,
+) -> str:
+    """A dated correction or addition to a signed note (its own immutable artefact), attested
+    like the signature: the author re-authenticates (password, and a fresh TOTP code where the
+    actor's roles require MFA; audited ``auth.reauth`` with purpose ``note.addendum``). A refused
+    re-authentication stores nothing."""
     body = text.strip()
     if not body or len(body) > 4000:
         raise BadInputError("text: an addendum of 1 to 4000 characters is needed")
     _authorize_session(ctx, actor, session_id, Permission.SIGN_NOTE, "note.addendum")
+    users.reauthenticate(
+        ctx, actor, password=password, totp_code=totp_code, purpose="note.addendum"
+    )
     view = sessions.show_session(ctx, actor, session_id)
     if view.status != "signed":
         raise ReviewStateError(f"SESSION {session_id}: addenda follow a signed note")

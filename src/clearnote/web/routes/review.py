@@ -152,8 +152,22 @@ def sign(
 
 
 @router.post("/sessions/{session_id}/addenda", dependencies=CSRF)
-def addendum(ctx: Ctx, actor: CurrentActor, session_id: str, text: Text) -> Response:
-    review.add_addendum(ctx, actor, session_id, text=text)
+def addendum(
+    request: Request,
+    ctx: Ctx,
+    actor: CurrentActor,
+    session_id: str,
+    text: Text,
+    password: Annotated[str, Form(max_length=1000)],
+    totp: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    try:
+        review.add_addendum(
+            ctx, actor, session_id, text=text, password=password, totp_code=totp or None
+        )
+    except AuthenticationError as exc:  # a refused re-authentication: nothing was stored
+        context = {"status": 401, "message": exc.message, "back": f"/sessions/{session_id}#addenda"}
+        return render(request, "error.html", context, status=401)
     return _back(session_id, "addenda")
 
 
