@@ -274,3 +274,44 @@ def test_in_process_queue_reports_job_status(world: World) -> None:
     assert iq.status(job_id) == "done" and iq.status("nope") == "unknown"
     assert [o.status for _, o in iq.outcomes] == ["done"] * 4
     assert _kinds(world, sid)["assessment"] == 1
+
+
+class _CountingScreener:
+    """Wraps the rule screener and counts the transcripts it screens."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def screen(self, transcript: object) -> object:
+        self.calls += 1
+        return self.inner.screen(transcript)  # type: ignore[attr-defined]
+
+
+def test_assess_reads_the_stored_screening_instead_of_screening_again(world: World) -> None:
+    w = world
+    sid, q = _enqueue(w, w.client(*ALL_PURPOSES))
+    runner = w.runner()
+    engines = runner.engines()
+    counting = _CountingScreener(engines.screener)
+    engines.screener = counting  # type: ignore[assignment]
+    assert _drain(runner, q) == ["done", "done", "done", "done"]
+    assert counting.calls == 1  # the screen stage only
+    assert _kinds(w, sid)["assessment"] == 1 and audit_log.verify(w.ctx).ok
+
+
+def test_assess_screens_afresh_when_no_screening_is_stored(world: World) -> None:
+    w = world
+    sid, q = _enqueue(w, w.client(*ALL_PURPOSES))
+    runner = w.runner()
+    runner.run(q.jobs.pop(0))  # transcribe
+    engines = runner.engines()
+    counting = _CountingScreener(engines.screener)
+    engines.screener = counting  # type: ignore[assignment]
+    outcome = runner.run(StageJob(session_id=sid, stage="assess", actor_id=w.owner.user_id))
+    assert outcome.status == "done"
+    assert counting.calls == 1
+    assert _kinds(w, sid)["screening"] == 0 and _kinds(w, sid)["assessment"] == 1

@@ -27,9 +27,12 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import ValidationError
+
 from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
 from clearnote.domain.consent import Purpose
+from clearnote.domain.screening import ScreeningReport
 from clearnote.domain.transcript import Transcript
 from clearnote.errors import BadInputError, ClearnoteError, PolicyError
 from clearnote.jobs.types import KIND_OF, StageJob
@@ -299,7 +302,7 @@ class StageRunner:
             return "skipped: no client consent for any assessment purpose"
         transcript = self._transcript(job, actor)
         screened = Purpose.RISK_SCREENING in granted
-        screening = screening_report(transcript, screened=screened, engines=self.engines())
+        screening = self._screening(job, actor, transcript, screened=screened)
         document, reason = assessment_document(
             transcript,
             consented=granted,
@@ -361,6 +364,23 @@ class StageRunner:
         return "done"
 
     # --- helpers ---
+    def _screening(
+        self, job: StageJob, actor: Actor, transcript: Transcript, *, screened: bool
+    ) -> ScreeningReport:
+        """For the assess stage: the screen stage's stored report of this transcript (read, not
+        screened again), else a fresh screening (none stored, or it cannot be read back)."""
+        if screened:
+            ids = stage_leases.artefact_ids(self.ctx, job.session_id).get("screening", [])
+            if ids:
+                raw = sessions.load_artefact(ids[-1], actor=actor, ctx=self.ctx)
+                try:
+                    return ScreeningReport.model_validate(json.loads(raw))
+                except (ValueError, ValidationError):
+                    log.warning(
+                        "session %s: stored screening unreadable; screening again", job.session_id
+                    )
+        return screening_report(transcript, screened=screened, engines=self.engines())
+
     def _transcript(self, job: StageJob, actor: Actor) -> Transcript:
         ids = stage_leases.artefact_ids(self.ctx, job.session_id).get("transcript", [])
         if not ids:
