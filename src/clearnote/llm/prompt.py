@@ -89,8 +89,9 @@ def request_body(
     }
 
 
-def parse_completion(body: Any, fmt: NoteFormat, *, source: str) -> list[DraftedStatement]:
-    """Statements from a chat-completions response; errors name ``source``, never content."""
+def completion_json(body: Any, *, source: str) -> Any:
+    """The JSON answer inside a chat-completions response (``choices[0].message.content``);
+    errors name ``source`` and where the JSON broke, never content."""
     try:
         content = body["choices"][0]["message"]["content"]
     except (KeyError, IndexError, TypeError):
@@ -98,7 +99,7 @@ def parse_completion(body: Any, fmt: NoteFormat, *, source: str) -> list[Drafted
     if not isinstance(content, str):
         raise ModelError(f"{source}: message content is not text")
     try:
-        answer = json.loads(content)
+        return json.loads(content)
     except json.JSONDecodeError as exc:
         finish = ""
         try:
@@ -108,6 +109,11 @@ def parse_completion(body: Any, fmt: NoteFormat, *, source: str) -> list[Drafted
         raise ModelError(
             f"{source}: answer is not valid JSON (at character {exc.pos}{finish})"
         ) from None
+
+
+def parse_completion(body: Any, fmt: NoteFormat, *, source: str) -> list[DraftedStatement]:
+    """Statements from a chat-completions response; errors name ``source``, never content."""
+    answer = completion_json(body, source=source)
     sections = answer.get("sections") if isinstance(answer, dict) else None
     if not isinstance(sections, dict):
         raise ModelError(f"{source}: answer has no 'sections' object")

@@ -14,7 +14,6 @@ flag and finding). Where the model runs is the drafting settings' business: ``ll
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from clearnote.domain.screening import LEVELS, BackendInfo, Domain, RiskFlag, Sc
 from clearnote.domain.transcript import Transcript
 from clearnote.errors import ModelError
 from clearnote.llm.base import ChatModel
+from clearnote.llm.prompt import completion_json
 
 BACKEND_NAME = "llm"
 PROMPT_VERSION = "screen-1"
@@ -109,16 +109,7 @@ class Finding:
 def parse_answer(body: Any, count: int, *, source: str) -> tuple[list[Finding], int]:
     """Valid findings and the number of items dropped; a malformed response is a ModelError
     naming ``source`` (never content)."""
-    try:
-        content = body["choices"][0]["message"]["content"]
-    except (KeyError, IndexError, TypeError):
-        raise ModelError(f"{source}: response has no choices[0].message.content") from None
-    if not isinstance(content, str):
-        raise ModelError(f"{source}: message content is not text")
-    try:
-        answer = json.loads(content)
-    except json.JSONDecodeError as exc:
-        raise ModelError(f"{source}: answer is not valid JSON (at character {exc.pos})") from None
+    answer = completion_json(body, source=source)
     items = answer.get("findings") if isinstance(answer, dict) else None
     if not isinstance(items, list):
         raise ModelError(f"{source}: answer has no 'findings' list")

@@ -28,6 +28,14 @@ Text = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=500)]
 
 
+def _reauth_refused(
+    request: Request, exc: AuthenticationError, session_id: str, anchor: str
+) -> Response:
+    """The error page for a refused re-authentication, linking back to the form."""
+    context = {"status": 401, "message": exc.message, "back": f"/sessions/{session_id}#{anchor}"}
+    return render(request, "error.html", context, status=401)
+
+
 def _back(session_id: str, anchor: str = "") -> Response:
     return RedirectResponse(f"/sessions/{session_id}{'#' + anchor if anchor else ''}", 303)
 
@@ -146,8 +154,7 @@ def sign(
     try:
         review.sign_note(ctx, actor, session_id, password=password, totp_code=totp or None)
     except AuthenticationError as exc:  # a refused re-authentication: nothing was signed
-        context = {"status": 401, "message": exc.message, "back": f"/sessions/{session_id}#sign"}
-        return render(request, "error.html", context, status=401)
+        return _reauth_refused(request, exc, session_id, "sign")
     return _back(session_id, "signed")
 
 
@@ -166,8 +173,7 @@ def addendum(
             ctx, actor, session_id, text=text, password=password, totp_code=totp or None
         )
     except AuthenticationError as exc:  # a refused re-authentication: nothing was stored
-        context = {"status": 401, "message": exc.message, "back": f"/sessions/{session_id}#addenda"}
-        return render(request, "error.html", context, status=401)
+        return _reauth_refused(request, exc, session_id, "addenda")
     return _back(session_id, "addenda")
 
 
