@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=1024, ge=16)
     llm_threads: int = Field(default=0, ge=0, description="llama-cpp threads; 0: all cores")
 
+    # --- risk screening ---
+    screen_backend: Literal["rules", "rules+semantic", "rules+llm", "rules+semantic+llm"] = Field(
+        default="rules+semantic",
+        description="what screens in the pipeline and `clearnote screen` (+llm: the llm_* model)",
+    )
+
     # --- record system (issue 5) ---
     home: Path = Field(default=Path.home() / ".clearnote", description="the practice data folder")
     key_file: Path = Field(

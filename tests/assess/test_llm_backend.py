@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,13 @@ import httpx
 import pytest
 
 from clearnote.assess.screening import RuleScreener, screen_with
-from clearnote.assess.screening.backends import build_backends
+from clearnote.assess.screening.backends import BACKEND_CHOICES, DEFAULT_BACKEND, build_backends
 from clearnote.assess.screening.llm import LlmScreener, answer_schema, parse_answer
 from clearnote.cli import main
 from clearnote.config import Settings
 from clearnote.errors import BadInputError, ClearnoteError, ModelError
 from clearnote.llm.openai_compat import OpenAIBackend
+from clearnote.pipeline.analysis import load_engines
 from clearnote.transcripts.importer import parse_turns
 
 Answer = Callable[[list[str]], list[dict[str, Any]]]
@@ -268,3 +270,32 @@ def test_with_a_real_local_model_the_report_cites_only_transcript_sentences(
         for flag in domain.flags:
             assert (flag.segment_ids[0], flag.quote) in sentences
     assert report.domain("suicide").status == "flagged"  # the rule flag stays
+
+
+def test_the_setting_offers_exactly_the_backend_choices() -> None:
+    field = Settings.model_fields["screen_backend"]
+    assert typing.get_args(field.annotation) == BACKEND_CHOICES
+    assert field.default == DEFAULT_BACKEND
+
+
+def test_the_pipeline_screens_with_the_configured_backend(screener: RuleScreener) -> None:
+    rules_only = load_engines(Settings(screen_backend="rules"))
+    assert rules_only.screen_extra == () and rules_only.screen_name == "clearnote-rules"
+    with pytest.raises(BadInputError, match="not a language model"):
+        load_engines(Settings(screen_backend="rules+llm", llm_backend="extractive"))
+    with_llm = load_engines(Settings(screen_backend="rules+llm", llm_backend="openai"))
+    assert with_llm.screen_name == "clearnote-rules+llm"
+
+
+def test_cli_default_follows_the_setting_and_the_flag_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "s.txt"
+    src.write_text("Client: I want to kill myself.\n")
+    out = tmp_path / "screening.json"
+    monkeypatch.setenv("CLEARNOTE_SCREEN_BACKEND", "rules")
+    assert main(["screen", str(src), "-o", str(out)]) == 0
+    assert [b["name"] for b in json.loads(out.read_text())["backends"]] == ["rules"]
+    monkeypatch.setenv("CLEARNOTE_SCREEN_BACKEND", "rules+llm")  # not used: the flag wins
+    assert main(["screen", str(src), "-o", str(out), "--backend", "rules"]) == 0
+    assert [b["name"] for b in json.loads(out.read_text())["backends"]] == ["rules"]

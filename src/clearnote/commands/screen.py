@@ -12,6 +12,7 @@ import click
 
 from clearnote.assess.screening import RuleScreener, default_rules, load_rules, screen_with
 from clearnote.assess.screening.backends import BACKEND_CHOICES, DEFAULT_BACKEND, build_backends
+from clearnote.config import load_settings
 from clearnote.domain.screening import ScreeningReport
 from clearnote.domain.transcript import Transcript
 from clearnote.errors import BadInputError, ClearnoteError
@@ -21,10 +22,18 @@ Screen = Callable[[Transcript], ScreeningReport]
 
 
 def _screener(rules: Path | None, backend: str | None = None) -> Screen:
-    """The rule floor plus the chosen extra backends (the default backend falls back to the rules
-    when its model is not installed), loaded once for the whole run."""
+    """The rule floor plus the chosen extra backends (``--backend``, else setting
+    ``screen_backend``; the default falls back to the rules when its model is not installed),
+    loaded once for the whole run."""
     floor = RuleScreener(load_rules(rules) if rules is not None else default_rules())
-    extra = build_backends(backend or DEFAULT_BACKEND, floor.rules, fallback=backend is None)
+    settings = load_settings()
+    choice = backend or settings.screen_backend
+    extra = build_backends(
+        choice,
+        floor.rules,
+        fallback=backend is None and choice == DEFAULT_BACKEND,
+        settings=settings,
+    )
     return lambda transcript: screen_with(floor, transcript, extra)
 
 
@@ -96,7 +105,8 @@ def _batch(screener: Screen, source: Path, out: TextIO) -> int:
     default=None,
     help=f"rules alone, or rules plus the sentence-embedding backend and/or an LLM (each adds "
     f"flags, never removes; the LLM is the one set by CLEARNOTE_LLM_BACKEND, openai or "
-    f"llama-cpp); default {DEFAULT_BACKEND}, falling back to rules without the model",
+    f"llama-cpp); default: setting CLEARNOTE_SCREEN_BACKEND ({DEFAULT_BACKEND} unless set), "
+    f"falling back to rules without the embedding model",
 )
 def screen(
     transcript: Path | None,

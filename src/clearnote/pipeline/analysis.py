@@ -66,8 +66,14 @@ def load_engines(settings: Settings, *, backend: str | None = None) -> Engines:
         verifier=default_verifier(),
         screener=RuleScreener(rules),
         backend_name=name,
-        # the same screening as `clearnote screen` by default (rules + sentence embeddings)
-        screen_extra=build_backends(DEFAULT_BACKEND, rules, fallback=True),
+        # the same screening as `clearnote screen` (setting screen_backend; by default rules +
+        # sentence embeddings, falling back to the rules alone without the embedding model)
+        screen_extra=build_backends(
+            settings.screen_backend,
+            rules,
+            fallback=settings.screen_backend == DEFAULT_BACKEND,
+            settings=settings,
+        ),
     )
 
 
