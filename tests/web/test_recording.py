@@ -10,9 +10,10 @@ import pyotp
 import pytest
 
 from clearnote.commands.demo import sample_session
-from clearnote.records import sessions
+from clearnote.records import audit_log, sessions, stage_leases
 from clearnote.records.users import create_user, totp_secret
 from clearnote.security.roles import Role
+from clearnote.web.live import LiveRecordings
 from tests.web.conftest import FULL, Web, add_client
 
 CHUNK = 64 * 1024
@@ -179,3 +180,46 @@ def test_refusals(signed_in: Web) -> None:
     assert w.api("POST", f"/api/live-recordings/{rid}/stop").status_code == 404
     assert w.api("DELETE", f"/api/live-recordings/{rid}").status_code == 404
     assert w.app.state.live_recordings.pending() == 2
+
+
+def spooled(w: Web) -> list[str]:
+    """Recording ids with a spool file on disk."""
+    return sorted(p.stem for p in (w.settings.home / "spool").glob("*.spool"))
+
+
+def test_the_spool_file_goes_with_a_discarded_recording(signed_in: Web) -> None:
+    w = signed_in
+    cid = add_client(w, *FULL)
+    rid = start(w, cid).json()["id"]
+    assert put(w, rid, 0, b"abc").status_code == 200
+    assert spooled(w) == [rid]
+    assert w.api("DELETE", f"/api/live-recordings/{rid}").status_code == 204
+    assert spooled(w) == []
+
+
+@pytest.mark.slow  # processes the sample recording
+def test_a_server_restart_mid_recording_loses_none_of_it(signed_in: Web) -> None:
+    w = signed_in
+    cid = add_client(w, *FULL)
+    rid = start(w, cid).json()["id"]
+    parts = chunks()
+    for seq, part in enumerate(parts):
+        assert put(w, rid, seq, part).status_code == 200
+    assert spooled(w) == [rid]
+    # the server stops: what was in memory is gone, the sealed spool stays; then it starts again
+    old = w.app.state.live_recordings
+    old.close()
+    fresh = LiveRecordings(w.app.state.jobs, max_bytes=old.max_bytes, spool=old.spool)
+    jobs = fresh.recover()
+    assert len(jobs) == 1 and wait_job(w, jobs[0].id)["status"] == "done"
+    assert spooled(w) == []  # the audio is in the record store now
+    rows = sessions.list_sessions(w.ctx, w.owner, client_id=cid)
+    assert len(rows) == 1 and "draft" in rows[0].stages
+    audio_id = stage_leases.artefact_ids(w.ctx, rows[0].id)["audio"][0]
+    assert sessions.load_artefact(audio_id, actor=w.owner, ctx=w.ctx) == b"".join(parts)
+    with w.ctx.tx() as db:
+        recovered = audit_log.list_entries(db, action_prefix="recording.recover")
+    assert [(e.outcome, e.meta["chunks"], e.meta["damaged"]) for e in recovered] == [
+        ("ok", len(parts), False)
+    ]
+    assert fresh.recover() == []  # nothing is processed twice

@@ -140,13 +140,15 @@ def process_recording(
     decoded: DecodedAudio | None = None,
     asr_prefix: AsrOutput | None = None,
     voice_prefix: VoicePrefix | None = None,
+    ingested: Callable[[], None] | None = None,
 ) -> ProcessResult:
-    """Run the pipeline here, stage by stage, through the in-process queue. The factories load
-    models only once consent and input are checked (``engines_for`` only when a text stage has
-    consent to run). A recording transcribed while it was made passes its ``decoded`` audio
-    (the same samples as decoding ``audio_path``), ``asr_prefix``, the ASR of its beginning,
-    and ``voice_prefix``, the voice windows of its first speech: only the rest is recognised
-    and embedded."""
+    """Run the pipeline here, stage by stage, through the in-process queue. ``ingested`` is
+    called once the audio is sealed in the record store (a spooled recording may go then). The
+    factories load models only once consent and input are checked (``engines_for`` only when a
+    text stage has consent to run). A recording transcribed while it was made passes its
+    ``decoded`` audio (the same samples as decoding ``audio_path``), ``asr_prefix``, the ASR of
+    its beginning, and ``voice_prefix``, the voice windows of its first speech: only the rest is
+    recognised and embedded."""
     options = _options(fmt, framework, speakers)
     session_id, audio, _ = _ingest(
         ctx,
@@ -158,6 +160,8 @@ def process_recording(
         max_audio_seconds=max_audio_seconds,
         decoded=decoded,
     )
+    if ingested is not None:
+        ingested()
     runner = StageRunner(
         ctx,
         transcriber_for=transcriber_for,

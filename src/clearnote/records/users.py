@@ -371,3 +371,14 @@ def logout(ctx: PracticeContext, token: str) -> None:
                 object_type="auth_session",
                 object_id=row.id,
             )
+
+
+def actor_of(ctx: PracticeContext, user_id: str, *, via: str) -> Actor | None:
+    """The actor for a user acting without a login session (a recording recovered after a
+    restart, on behalf of the clinician who made it); None when the account is gone or
+    disabled."""
+    with ctx.tx() as db:
+        user = db.get(User, user_id)
+        if user is None or user.disabled:
+            return None
+        return Actor(user_id=user.id, roles=user_roles(user), via=via)

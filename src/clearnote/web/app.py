@@ -30,6 +30,7 @@ from clearnote.pipeline.analysis import Engines, load_engines
 from clearnote.records.access import UnknownObjectError
 from clearnote.records.context import PracticeContext
 from clearnote.records.practice import open_practice
+from clearnote.records.spool import SPOOL_FOLDER, Spool
 from clearnote.records.users import AuthenticationError
 from clearnote.transcription.service import Transcriber, build_transcriber
 from clearnote.web.deps import CsrfRejected, LoginRequired, WebConfig
@@ -125,10 +126,15 @@ def create_app(
         diarizer_for=live_diarizer if settings.live_transcribe else None,
         workers=settings.live_transcribe_workers,
         max_audio_seconds=settings.max_audio_seconds,
+        # browser recordings are written through, sealed, so a restart loses none of them
+        spool=Spool(practice.settings.home / SPOOL_FOLDER, practice.keys),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        recovered = live.recover()  # recordings a stopped server left: processed now
+        if recovered:
+            log.info("recovered %d recording(s) left by a stopped server", len(recovered))
         yield
         live.close()
         runner.close()

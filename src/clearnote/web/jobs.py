@@ -86,17 +86,20 @@ class JobRunner:
         *,
         fmt: str = "soap",
         live: Callable[[], LiveResult | None] | None = None,
+        release: Callable[[], None] | None = None,
     ) -> Job:
         """Process ``audio`` in the background. ``live``: for a recording transcribed while it
         was made, called first in the job's thread; what it returns (the decoded audio, the ASR
         and voice windows done ahead) spares decoding it again and recognising and embedding
-        what was already done."""
+        what was already done. ``release``: called once the audio is sealed in the record
+        store, or when the job is refused or the audio unusable (an internal error keeps it, for a
+        retry after a restart)."""
         if not audio:
             raise BadInputError("recording: the upload is empty")
         job = Job(id=str(uuid.uuid4()), owner=actor.user_id, client_id=client_id)
         with self._lock:
             self._jobs[job.id] = job
-        self._pool.submit(self._run, job.id, actor, client_id, audio, fmt, live)
+        self._pool.submit(self._run, job.id, actor, client_id, audio, fmt, live, release)
         return job
 
     def _run(
@@ -107,6 +110,7 @@ class JobRunner:
         audio: bytes,
         fmt: str,
         live: Callable[[], LiveResult | None] | None,
+        release: Callable[[], None] | None = None,
     ) -> None:
         fd = os.memfd_create("clearnote-upload", os.MFD_CLOEXEC)
         try:
@@ -137,6 +141,7 @@ class JobRunner:
                 decoded=ahead.audio if ahead is not None else None,
                 asr_prefix=ahead.asr if ahead is not None else None,
                 voice_prefix=ahead.voices if ahead is not None else None,
+                ingested=release,
             )
             self._set(
                 job_id,
@@ -146,8 +151,12 @@ class JobRunner:
                 stages=dict(result.stages),
             )
         except PolicyError as exc:
+            if release is not None:  # refused (e.g. consent revoked): nothing may be kept
+                release()
             self._set(job_id, status="failed", error=f"refused: {exc.message}")
         except BadInputError as exc:
+            if release is not None:  # unusable audio: a retry cannot help
+                release()
             self._set(
                 job_id,
                 status="failed",

@@ -12,12 +12,17 @@ the network lost), the whole buffer goes to the :class:`~clearnote.web.jobs.JobR
 upload does, which seals the audio to the blob store and runs the pipeline, with the decoded
 audio, the ASR and the voice windows done ahead: only the audio after the last cut is
 recognised then, and only the speech after the windows embedded for diarization. A closed tab
-so loses at most the chunk being recorded. Buffers die with the process: a restart mid-session
-loses that recording (chunks are not persisted).
+so loses at most the chunk being recorded.
+
+With a :class:`~clearnote.records.spool.Spool` each chunk is also written, sealed, to the
+recording's spool file before it is accepted; the file goes once the audio is sealed in the
+record store (or the recording is discarded or refused). After a restart, :meth:`recover`
+processes what the spool kept, as if each recording had been stopped then.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -30,15 +35,19 @@ from typing import TYPE_CHECKING
 from clearnote.asr.base import AsrEngine
 from clearnote.audio.stream import ByteStream
 from clearnote.domain.consent import Purpose
-from clearnote.errors import BadInputError, PolicyError
+from clearnote.errors import BadInputError, IntegrityError, PolicyError
+from clearnote.records import audit_log, users
 from clearnote.records.access import UnknownObjectError
 from clearnote.records.consent import require_consent
 from clearnote.records.context import Actor
+from clearnote.records.spool import Spool, SpoolHeader, SpoolWriter
 from clearnote.transcription.live import LiveResult, LiveTranscription
 from clearnote.web.jobs import Job, JobRunner
 
 if TYPE_CHECKING:
     from clearnote.diarize import Diarizer
+
+log = logging.getLogger(__name__)
 
 MAX_OPEN_PER_USER = 2
 MAX_OPEN = 32
@@ -61,6 +70,7 @@ class LiveRecording:
     last_size: int = 0
     touched: float = 0.0
     timer: threading.Timer | None = None
+    writer: SpoolWriter | None = None
 
     def to_document(self) -> dict[str, object]:
         return {
@@ -99,8 +109,10 @@ class LiveRecordings:
         diarizer_for: Callable[[], Diarizer | None] | None = None,
         workers: int = 1,
         max_audio_seconds: float = 4 * 3600,
+        spool: Spool | None = None,
     ) -> None:
         self.runner = runner
+        self.spool = spool
         self.max_bytes = max_bytes
         self.idle_s = idle_s
         self.max_audio_seconds = max_audio_seconds
@@ -130,6 +142,8 @@ class LiveRecordings:
                 data=ByteStream(),
                 touched=time.monotonic(),
             )
+            if self.spool is not None:
+                rec.writer = self.spool.open(SpoolHeader(rec.id, actor.user_id, client_id, fmt))
             if self._engine_for is not None and self._pool is not None:
                 rec.live = LiveTranscription(
                     rec.data,
@@ -182,6 +196,8 @@ class LiveRecordings:
                 raise ChunkOrderError(f"chunk: expected chunk {rec.chunks}, got {seq}")
             if len(rec.data) + len(chunk) > self.max_bytes:
                 raise BadInputError("recording: over the upload size limit")
+            if rec.writer is not None:
+                rec.writer.append(chunk)  # on disk, sealed, before it is accepted
             rec.data.append(chunk)
             rec.chunks += 1
             rec.last_size = len(chunk)
@@ -207,14 +223,15 @@ class LiveRecordings:
         with self._lock:
             rec = self._get(rec_id, actor)
             self._close(rec)
-        _drop(rec)
+        self._forget(rec)
 
     def pending(self) -> int:
         with self._lock:
             return len(self._open)
 
     def close(self) -> None:
-        """Drop every open recording (process shutdown)."""
+        """Drop every open recording from memory (process shutdown); spooled ones stay on disk
+        for :meth:`recover` at the next start."""
         with self._lock:
             recs = list(self._open.values())
             for rec in recs:
@@ -237,12 +254,20 @@ class LiveRecordings:
         if rec.timer is not None:
             rec.timer.cancel()
             rec.timer = None
+        if rec.writer is not None:
+            rec.writer.close()
         self._open.pop(rec.id, None)
+
+    def _forget(self, rec: LiveRecording) -> None:
+        """Wipe the buffer and delete the spool file (discarded, refused or empty)."""
+        _drop(rec)
+        if self.spool is not None:
+            self.spool.remove(rec.id)
 
     def _refuse(self, rec: LiveRecording, refusal: PolicyError) -> None:
         """Consent was revoked while recording: stop it and wipe what came."""
         self._close(rec)
-        _drop(rec)
+        self._forget(rec)
         self._refused[rec.id] = (rec.actor.user_id, f"recording stopped: {refusal.message}")
         while len(self._refused) > _FINISHED_KEPT:
             self._refused.popitem(last=False)
@@ -261,7 +286,7 @@ class LiveRecordings:
         if len(rec.data):
             self._submit(rec)
         else:
-            _drop(rec)
+            self._forget(rec)
 
     def _submit(self, rec: LiveRecording) -> Job:
         """Hand the bytes to the job runner (no lock held); the buffer is wiped once the job
@@ -282,6 +307,7 @@ class LiveRecordings:
                 rec.data.getvalue(),
                 fmt=rec.fmt,
                 live=ahead if live is not None else None,
+                release=self._releaser(rec.id),
             )
         except BaseException:
             _drop(rec)
@@ -293,6 +319,54 @@ class LiveRecordings:
             while len(self._finished) > _FINISHED_KEPT:
                 self._finished.popitem(last=False)
         return job
+
+    def _releaser(self, rec_id: str) -> Callable[[], None] | None:
+        spool = self.spool
+        return None if spool is None else lambda: spool.remove(rec_id)
+
+    def recover(self) -> list[Job]:
+        """Process the recordings a stopped server left in the spool, each on behalf of the
+        clinician who made it (as if stopped now); audited ``recording.recover``. A file whose
+        key cannot be unwrapped, or whose clinician's account is gone, stays for an
+        administrator; an empty one is deleted."""
+        spool = self.spool
+        if spool is None:
+            return []
+        ctx = self.runner.ctx
+        jobs: list[Job] = []
+        for rec_id in spool.pending():
+            with self._lock:
+                if rec_id in self._open:
+                    continue
+            try:
+                found = spool.read(rec_id)
+            except (IntegrityError, OSError) as exc:
+                log.warning("recording spool %s not recovered: %s", rec_id, type(exc).__name__)
+                continue
+            head = found.header
+            actor = users.actor_of(ctx, head.user_id, via="web")
+            if actor is None:
+                log.warning("recording spool %s kept: its clinician's account is gone", rec_id)
+                continue
+            audit_log.append_alone(
+                ctx,
+                actor=actor,
+                action="recording.recover",
+                object_type="client",
+                object_id=head.client_id,
+                client_id=head.client_id,
+                meta={"chunks": len(found.chunks), "damaged": found.damaged},
+            )
+            audio = b"".join(found.chunks)
+            if not audio:
+                spool.remove(rec_id)
+                continue
+            jobs.append(
+                self.runner.submit(
+                    actor, head.client_id, audio, fmt=head.fmt, release=self._releaser(rec_id)
+                )
+            )
+        return jobs
 
 
 def _drop(rec: LiveRecording) -> None:
