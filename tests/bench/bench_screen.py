@@ -356,14 +356,9 @@ def semantic_section(quick: bool, show_misses: bool, *, llm: bool = False) -> No
     )
     extra: list[ScreeningBackend] = [semantic]
     if llm:
-        from clearnote.assess.screening.llm import LlmScreener
-        from clearnote.config import load_settings
-        from clearnote.llm.registry import create_chat_model
+        from clearnote.assess.screening.backends import build_backends
 
-        settings = load_settings()
-        llm_backend = LlmScreener(
-            create_chat_model(settings), floor.rules, max_tokens=settings.llm_max_tokens
-        )
+        (llm_backend,) = build_backends("rules+llm", floor.rules)  # the model in the settings
         extra.append(llm_backend)
         print(f"LLM backend: {llm_backend.info.version}")
     combined = _Combined(floor, extra)
