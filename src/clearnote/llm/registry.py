@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from clearnote.config import Settings
 from clearnote.errors import BadInputError
 from clearnote.llm.base import ChatModel, DraftBackend
+
+if TYPE_CHECKING:  # imported where built: the optional runtimes load only when chosen
+    from clearnote.llm.llama_cpp import LlamaCppBackend
+    from clearnote.llm.openai_compat import OpenAIBackend
 
 
 def _extractive(settings: Settings) -> DraftBackend:
@@ -16,7 +21,7 @@ def _extractive(settings: Settings) -> DraftBackend:
     return ExtractiveBackend()
 
 
-def _openai(settings: Settings) -> DraftBackend:
+def _openai(settings: Settings) -> OpenAIBackend:
     from clearnote.llm.openai_compat import OpenAIBackend
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
@@ -31,7 +36,7 @@ def _openai(settings: Settings) -> DraftBackend:
     )
 
 
-def _llama_cpp(settings: Settings) -> DraftBackend:
+def _llama_cpp(settings: Settings) -> LlamaCppBackend:
     from clearnote.llm.llama_cpp import LlamaCppBackend
 
     return LlamaCppBackend(
@@ -60,25 +65,9 @@ def create_backend(name: str, settings: Settings) -> DraftBackend:
     return factory(settings)
 
 
-def _openai_chat(settings: Settings) -> ChatModel:
-    from clearnote.llm.openai_compat import OpenAIBackend
-
-    backend = _openai(settings)
-    assert isinstance(backend, OpenAIBackend)
-    return backend
-
-
-def _llama_cpp_chat(settings: Settings) -> ChatModel:
-    from clearnote.llm.llama_cpp import LlamaCppBackend
-
-    backend = _llama_cpp(settings)
-    assert isinstance(backend, LlamaCppBackend)
-    return backend
-
-
 CHAT_BACKENDS: dict[str, Callable[[Settings], ChatModel]] = {
-    "llama-cpp": _llama_cpp_chat,
-    "openai": _openai_chat,
+    "llama-cpp": _llama_cpp,
+    "openai": _openai,
 }
 
 
