@@ -6,7 +6,8 @@
     │   └── TranscriptFormatError          a typed transcript or transcript JSON that cannot be read
     ├── PolicyError                exit 3  refused by consent or jurisdiction policy
     ├── IntegrityError             exit 1  ciphertext, wrapped key or audit chain fails its check
-    └── ModelError                 exit 1  a model package is missing or fails its checksum
+    ├── ModelError                 exit 1  a model package is missing or fails its checksum
+    └── QueueUnavailableError      exit 1  the broker did not take a stage job (it stays queued)
 
 Messages name the file or argument and the problem. They never carry transcript, note or
 client words: callers pass only paths, parameter names, counts and reasons.
@@ -57,3 +58,8 @@ class IntegrityError(ClearnoteError):
 
 class ModelError(ClearnoteError):
     """A model is missing, unreadable or fails its integrity check."""
+
+
+class QueueUnavailableError(ClearnoteError):
+    """The broker did not take a stage job (the stage stays marked queued; a worker's sweep
+    sends it)."""

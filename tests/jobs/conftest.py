@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 import struct
+import subprocess
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from clearnote.records.context import Actor, PracticeContext, utcnow
 from clearnote.records.practice import cli_actor, init_practice, open_practice
 from clearnote.transcription.service import TranscriptionResult
 from clearnote.transcripts.importer import parse_turns
+from tests.jobs.brokers import worker_processes
 from tests.store.backends import BACKENDS, database_url
 
 PASSWORD = "a long passphrase nobody guesses"
@@ -136,3 +138,10 @@ def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]
     """SQLite and PostgreSQL (skipped when the server is down)."""
     with database_url(request.param, tmp_path) as url:
         yield from _world(tmp_path, None if request.param == "sqlite" else url)
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
+    """Start real ``clearnote worker`` processes (see ``tests.jobs.brokers``)."""
+    with worker_processes(tmp_path) as start:
+        yield start

@@ -315,3 +315,55 @@ def test_assess_screens_afresh_when_no_screening_is_stored(world: World) -> None
     assert outcome.status == "done"
     assert counting.calls == 1
     assert _kinds(w, sid)["screening"] == 0 and _kinds(w, sid)["assessment"] == 1
+
+
+def test_hand_off_transcribes_here_and_sends_the_text_stages_to_the_workers(world: World) -> None:
+    w = world
+    cid = w.client(*ALL_PURPOSES)
+    workers = ListQueue()
+    seen: list[str] = []
+    result = process_recording(
+        w.ctx,
+        w.owner,
+        client_id=cid,
+        audio_path=w.audio,
+        transcriber_for=lambda: w.transcriber,  # type: ignore[arg-type,return-value]
+        engines_for=lambda: pytest.fail("no text stage runs on the host that hands off"),
+        max_audio_seconds=60,
+        ingested=seen.append,
+        then=workers,
+    )
+    sid = result.session_id
+    assert seen == [sid]  # told the session id once the audio was sealed
+    assert result.status == "transcribed" and w.transcriber.calls == 1
+    assert [(j.session_id, j.stage, j.queue) for j in workers.jobs] == [(sid, "draft", "text")]
+    assert result.stages["transcribe"] == "done" and result.stages["draft"].startswith("queued")
+    assert _kinds(w, sid) == Counter({"audio": 1, "transcript": 1})
+    assert _drain(w.runner("text-worker"), workers) == ["done", "done", "done"]
+    assert _kinds(w, sid) == Counter(
+        {"audio": 1, "transcript": 1, "draft": 1, "screening": 1, "assessment": 1}
+    )
+    assert w.transcriber.calls == 1 and audit_log.verify(w.ctx).ok
+
+
+def test_hand_off_when_the_broker_refuses_leaves_the_stage_queued_for_the_sweep(
+    world: World,
+) -> None:
+    from clearnote.errors import QueueUnavailableError
+    from clearnote.jobs.queue import HandOffQueue
+
+    class DownQueue(ListQueue):
+        def submit(self, job: StageJob) -> str:
+            raise QueueUnavailableError("CLEARNOTE_QUEUE_URL: the broker did not take the job")
+
+    sid, q = _enqueue(world, world.client(*ALL_PURPOSES))
+    here = HandOffQueue(world.runner(), DownQueue())
+    with pytest.raises(QueueUnavailableError):
+        here.submit(q.jobs.pop(0))
+    stages = stage_leases.session_facts(world.ctx, sid).stages
+    assert stages["transcribe"] == "done" and stages["draft"].startswith("queued")
+    stalled = stage_leases.stalled(world.ctx, stages=("draft",), lease_s=30, queued_s=60)
+    assert stalled == []  # not yet: a queued stage is swept once it has waited queued_s
+    world.clock.advance(61)
+    stalled = stage_leases.stalled(world.ctx, stages=("draft",), lease_s=30, queued_s=60)
+    assert [(s.session_id, s.stage) for s in stalled] == [(sid, "draft")]

@@ -8,13 +8,11 @@ Run on each broker: Redis on 127.0.0.1:6379 (database 14) and RabbitMQ on 127.0.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,52 +24,11 @@ from clearnote.commands.demo import sample_session
 from clearnote.config import Settings
 from clearnote.records import stage_leases
 from clearnote.records.practice import open_practice
+from tests.jobs.brokers import BROKERS, broker_or_skip, wait
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
-AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
-BROKERS = {"redis": REDIS_URL, "amqp": AMQP_URL}
 NAME = "Ottoline Brackwater-Jessop"
 PURPOSES = ("record", "transcribe", "draft_note", "risk_screening", "diagnostic_suggestions")
 KINDS = {"audio", "transcript", "draft", "screening", "assessment"}
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis not reachable at 127.0.0.1:6379")
-    # only this test's queues (and kombu's bookkeeping for them) in its own database
-    client.delete("asr", "text", "unacked", "unacked_index", "unacked_mutex")
-    client.close()
-
-
-def _rabbitmq_or_skip() -> None:
-    from kombu import Connection
-    from kombu.exceptions import OperationalError
-
-    from clearnote.jobs.celery_queue import _queues
-
-    try:
-        with Connection(AMQP_URL, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1)
-            channel = conn.default_channel
-            for queue in _queues():  # declared as the workers declare them, then emptied
-                queue(channel).declare()
-                queue(channel).purge()
-    except (OSError, OperationalError):
-        pytest.skip("RabbitMQ not reachable at 127.0.0.1:5672")
-
-
-def broker_or_skip(name: str) -> str:
-    """The broker's URL, its two queues emptied; skips when the broker is not reachable."""
-    if name == "redis":
-        _redis_or_skip()
-    else:
-        _rabbitmq_or_skip()
-    return BROKERS[name]
 
 
 def long_recording(path: Path, repeats: int) -> Path:
@@ -106,32 +63,6 @@ def env(
     return values
 
 
-@pytest.fixture
-def workers(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(name: str) -> subprocess.Popen[bytes]:
-        with (tmp_path / f"{name}.log").open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "clearnote", "worker", "--pool", "solo"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=dict(os.environ),
-            )
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 def _stages(sid: str) -> dict[str, str]:
     ctx = open_practice(Settings())
     try:
@@ -146,15 +77,6 @@ def _kinds(sid: str) -> dict[str, int]:
         return {k: len(v) for k, v in stage_leases.artefact_ids(ctx, sid).items()}
     finally:
         ctx.close()
-
-
-def _wait(what: Callable[[], bool], timeout: float, why: str) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if what():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for: {why}")
 
 
 @pytest.mark.slow
@@ -182,7 +104,7 @@ def test_sigkill_mid_transcription_then_a_new_worker_completes_the_session(
     assert queued["status"] == "queued"
     sid = queued["session_id"]
 
-    _wait(lambda: _stages(sid).get("transcribe", "").startswith("running"), 90, "claim")
+    wait(lambda: _stages(sid).get("transcribe", "").startswith("running"), 90, "claim")
     time.sleep(6)  # model loaded, audio decoded, transcription under way
     assert "transcript" not in _kinds(sid), "transcription finished before the kill"
     first.send_signal(signal.SIGKILL)
@@ -199,7 +121,7 @@ def test_sigkill_mid_transcription_then_a_new_worker_completes_the_session(
             for s in ("transcribe", "draft", "screen", "assess")
         )
 
-    _wait(finished, 300, "the session to complete after restart")
+    wait(finished, 300, "the session to complete after restart")
     stages = _stages(sid)
     assert all(stages[s] == "done" for s in ("transcribe", "draft", "screen", "assess")), stages
     assert _kinds(sid) == dict.fromkeys(KINDS, 1)

@@ -8,6 +8,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -133,9 +134,9 @@ class Web:
         self.ctx.clock = lambda: base + timedelta(seconds=time.monotonic() - start)
 
 
-@pytest.fixture
-def web(tmp_path: Path) -> Iterator[Web]:
-    """An app over a fresh practice (not signed in)."""
+@contextmanager
+def serve(tmp_path: Path, **app_options: Any) -> Iterator[Web]:
+    """An app over a fresh practice (not signed in); ``app_options`` go to ``create_app``."""
     settings = Settings(
         home=tmp_path / "home",
         key_file=tmp_path / "keys" / "kek",
@@ -152,18 +153,25 @@ def web(tmp_path: Path) -> Iterator[Web]:
     owner = cli_actor(ctx)
     with ctx.tx() as db:
         secret = totp_secret(ctx, db, owner.user_id)
-    app = create_app(
-        settings,
-        ctx=ctx,
-        transcriber_for=FakeTranscriber,  # type: ignore[arg-type]
-        engines_for=lambda: load_engines(settings),
-        max_upload_bytes=2 * 1024 * 1024,
-    )
+    options: dict[str, Any] = {
+        "transcriber_for": FakeTranscriber,
+        "engines_for": lambda: load_engines(settings),
+        "max_upload_bytes": 2 * 1024 * 1024,
+        **app_options,
+    }
+    app = create_app(settings, ctx=ctx, **options)
     try:
         with TestClient(app, base_url="https://testserver") as http:
             yield Web(app, http, ctx, owner, settings, secret)
     finally:
         ctx.close()
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[Web]:
+    """An app over a fresh practice (not signed in)."""
+    with serve(tmp_path) as w:
+        yield w
 
 
 @pytest.fixture

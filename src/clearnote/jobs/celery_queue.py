@@ -29,7 +29,7 @@ from celery.signals import worker_ready  # type: ignore[import-untyped]
 from kombu.entity import Exchange, Queue
 
 from clearnote.config import Settings
-from clearnote.errors import BadInputError, ClearnoteError
+from clearnote.errors import BadInputError, QueueUnavailableError
 from clearnote.jobs.types import QUEUES, STAGES, JobState, PipelineOptions, StageJob
 from clearnote.records import stage_leases
 from clearnote.records.context import PracticeContext
@@ -46,10 +46,6 @@ _STATES: dict[str, JobState] = {
     "FAILURE": "failed",
     "REVOKED": "failed",
 }
-
-
-class QueueUnavailableError(ClearnoteError):
-    """The broker did not take the job (the session stays queued; a worker's sweep sends it)."""
 
 
 def check_queue_url(url: str) -> str:

@@ -3,7 +3,8 @@
 ``JobQueue.submit(job)`` hands a stage job to whatever runs stages and returns a job id;
 ``status(job_id)`` says how far it got. The in-process queue runs the job and every stage after it
 in the caller's thread (the one-machine default); ``clearnote.jobs.celery_queue`` sends them to
-Celery workers on Redis or RabbitMQ, one queue for ASR and one for the text stages.
+Celery workers on Redis or RabbitMQ, one queue for ASR and one for the text stages; the hand-off
+queue runs one stage here and sends the ones after it to such a queue.
 """
 
 from __future__ import annotations
@@ -57,6 +58,37 @@ class InProcessQueue:
             if outcome.next_job is not None:
                 pending.append((str(uuid.uuid4()), outcome.next_job))
         return first
+
+    def status(self, job_id: str) -> JobState:
+        return self._states.get(job_id, "unknown")
+
+
+class HandOffQueue:
+    """Runs each submitted job here, then sends the stage it leads to to ``then`` (the workers'
+    queue): the web host finishes the transcript it made while a recording was being made, and
+    the text stages go to the workers. Should ``then`` refuse the next job, that stage stays
+    marked queued in the database, for a worker's sweep."""
+
+    def __init__(self, runner: StageRunner, then: JobQueue) -> None:
+        self.runner = runner
+        self.then = then
+        self._states: dict[str, JobState] = {}
+
+    def __repr__(self) -> str:
+        return f"HandOffQueue(then={self.then!r})"
+
+    def submit(self, job: StageJob) -> str:
+        job_id = str(uuid.uuid4())
+        self._states[job_id] = "running"
+        try:
+            outcome = self.runner.run(job)
+        except BaseException:
+            self._states[job_id] = "failed"
+            raise
+        self._states[job_id] = "failed" if outcome.status == "failed" else "done"
+        if outcome.next_job is not None:
+            self.then.submit(outcome.next_job)
+        return job_id
 
     def status(self, job_id: str) -> JobState:
         return self._states.get(job_id, "unknown")

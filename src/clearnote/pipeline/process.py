@@ -8,9 +8,10 @@ Order matters for the rules that hold everywhere:
 2. the audio is decoded and validated before anything is created (bad input: exit 2);
 3. the session is created and the audio sealed *before* any stage job exists, so a worker reads
    the recording from the blob store, never from the uploader's path;
-4. the stages (``pipeline.stages``) run as jobs: in this process (``process_recording``) or on
-   workers (``enqueue_recording``); each runs only with its consent, a skipped stage is recorded
-   with its reason, and every AI run is recorded for the client report.
+4. the stages (``pipeline.stages``) run as jobs: in this process (``process_recording``), on
+   workers (``enqueue_recording``), or transcription here and the text stages on workers
+   (``process_recording(then=...)``); each runs only with its consent, a skipped stage is
+   recorded with its reason, and every AI run is recorded for the client report.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
 from clearnote.domain.consent import Purpose
 from clearnote.errors import AudioError
-from clearnote.jobs.queue import InProcessQueue, JobQueue
+from clearnote.jobs.queue import HandOffQueue, InProcessQueue, JobQueue
 from clearnote.jobs.types import STAGES, PipelineOptions, StageJob
 from clearnote.pipeline.analysis import Engines
 from clearnote.pipeline.stages import WHERE, StageRunner
@@ -140,15 +141,17 @@ def process_recording(
     decoded: DecodedAudio | None = None,
     asr_prefix: AsrOutput | None = None,
     voice_prefix: VoicePrefix | None = None,
-    ingested: Callable[[], None] | None = None,
+    ingested: Callable[[str], None] | None = None,
+    then: JobQueue | None = None,
 ) -> ProcessResult:
-    """Run the pipeline here, stage by stage, through the in-process queue. ``ingested`` is
-    called once the audio is sealed in the record store (a spooled recording may go then). The
-    factories load models only once consent and input are checked (``engines_for`` only when a
-    text stage has consent to run). A recording transcribed while it was made passes its
-    ``decoded`` audio (the same samples as decoding ``audio_path``), ``asr_prefix``, the ASR of
-    its beginning, and ``voice_prefix``, the voice windows of its first speech: only the rest is
-    recognised and embedded."""
+    """Run the pipeline here, stage by stage, through the in-process queue; with ``then`` (the
+    workers' queue), only transcription runs here and the text stages are sent there.
+    ``ingested`` is called with the session id once the audio is sealed in the record store (a
+    spooled recording may go then). The factories load models only once consent and input are
+    checked (``engines_for`` only when a text stage has consent to run). A recording
+    transcribed while it was made passes its ``decoded`` audio (the same samples as decoding
+    ``audio_path``), ``asr_prefix``, the ASR of its beginning, and ``voice_prefix``, the voice
+    windows of its first speech: only the rest is recognised and embedded."""
     options = _options(fmt, framework, speakers)
     session_id, audio, _ = _ingest(
         ctx,
@@ -161,7 +164,7 @@ def process_recording(
         decoded=decoded,
     )
     if ingested is not None:
-        ingested()
+        ingested(session_id)
     runner = StageRunner(
         ctx,
         transcriber_for=transcriber_for,
@@ -171,8 +174,9 @@ def process_recording(
     )
     runner.preload(session_id, audio, asr_prefix, voice_prefix)
     del audio
+    here: JobQueue = InProcessQueue(runner) if then is None else HandOffQueue(runner, then)
     try:
-        InProcessQueue(runner).submit(
+        here.submit(
             StageJob(
                 session_id=session_id, stage="transcribe", actor_id=actor.user_id, options=options
             )
@@ -196,9 +200,12 @@ def enqueue_recording(
     framework: str = "cbt",
     speakers: int | None = None,
     max_audio_seconds: float,
+    decoded: DecodedAudio | None = None,
+    ingested: Callable[[str], None] | None = None,
 ) -> ProcessResult:
     """Check consent and input, seal the audio, then queue the transcription job; workers do
-    the rest. Returns at once with status ``queued``."""
+    the rest. Returns at once with status ``queued``. ``decoded`` and ``ingested`` as for
+    :func:`process_recording`."""
     options = _options(fmt, framework, speakers)
     session_id, _audio, audio_id = _ingest(
         ctx,
@@ -208,8 +215,11 @@ def enqueue_recording(
         participants=participants,
         options=options,
         max_audio_seconds=max_audio_seconds,
+        decoded=decoded,
     )
     del _audio
+    if ingested is not None:
+        ingested(session_id)
     queue.submit(
         StageJob(session_id=session_id, stage="transcribe", actor_id=actor.user_id, options=options)
     )

@@ -26,6 +26,7 @@ from starlette.responses import Response
 from clearnote.asr.base import AsrEngine
 from clearnote.config import Settings
 from clearnote.errors import BadInputError, ClearnoteError, PolicyError
+from clearnote.jobs.queue import JobQueue
 from clearnote.pipeline.analysis import Engines, load_engines
 from clearnote.records.access import UnknownObjectError
 from clearnote.records.context import PracticeContext
@@ -73,8 +74,11 @@ def create_app(
     engines_for: Callable[[], Engines] | None = None,
     insecure_loopback_cookies: bool = False,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+    job_queue: JobQueue | None = None,
 ) -> FastAPI:
     """Build the app. ``ctx``: an open practice (tests); otherwise opened from ``settings``.
+    ``job_queue``: where stage jobs go (tests); otherwise the workers' queue when
+    ``settings.queue_url`` is set, or none (every stage in this process).
     ``insecure_loopback_cookies``: drop the Secure flag for plain http://127.0.0.1 only (tests,
     local development); never for any other host."""
     owned = ctx is None
@@ -113,11 +117,17 @@ def create_app(
         value: Engines = cache["e"]  # type: ignore[assignment]
         return value
 
+    workers_queue = None
+    if job_queue is None and settings.queue_url is not None:
+        from clearnote.jobs.celery_queue import CeleryQueue, make_app
+
+        workers_queue = CeleryQueue(make_app(settings))
     runner = JobRunner(
         practice,
         transcriber_for=transcriber_for or transcriber,
         engines_for=engines_for or engines,
         max_audio_seconds=settings.max_audio_seconds,
+        queue=job_queue or workers_queue,
     )
     live = LiveRecordings(
         runner,
@@ -138,6 +148,8 @@ def create_app(
         yield
         live.close()
         runner.close()
+        if workers_queue is not None:
+            workers_queue.close()
         if owned:
             practice.close()
 

@@ -1,8 +1,14 @@
 """Process an uploaded recording in the background (in-process threads) with progress.
 
 The upload never touches the disk unencrypted: its bytes go into an anonymous in-memory file
-(``memfd``), whose /proc path is handed to ``process_recording``, and are dropped when the job
-ends. A later job queue (``clearnote.jobs``) can replace this runner behind the same methods.
+(``memfd``), whose /proc path is handed to the pipeline, and are dropped when the job ends.
+
+With a job queue (``CLEARNOTE_QUEUE_URL``: ``queue`` given) the web host does no ASR of its own
+beyond what it did while a recording was being made: an upload, or a recording made without
+transcription, is sealed and its transcription queued for the ``asr`` workers; a recording
+transcribed while it was made is finished here (only its tail is left) and its text stages are
+queued for the ``text`` workers. Either way the job then follows the session's stage map in the
+database, where the workers record their progress.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from clearnote.errors import BadInputError, ClearnoteError, PolicyError
+from clearnote.errors import BadInputError, ClearnoteError, PolicyError, QueueUnavailableError
+from clearnote.jobs.queue import JobQueue
+from clearnote.jobs.types import STAGES
 from clearnote.logs import describe
 from clearnote.pipeline.analysis import Engines
-from clearnote.pipeline.process import process_recording
+from clearnote.pipeline.process import enqueue_recording, process_recording
+from clearnote.records import stage_leases
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.transcription.live import LiveResult
 from clearnote.transcription.service import Transcriber
@@ -50,6 +59,20 @@ class Job:
         }
 
 
+def stage_progress(stages: dict[str, str]) -> tuple[str, float]:
+    """A job's status and progress from its session's stage map (workers doing the stages)."""
+    transcribe = stages.get("transcribe")
+    if not stage_leases.is_final(transcribe):
+        running = stage_leases.parse_running(transcribe) is not None
+        return ("transcribing" if running else "queued"), 0.1
+    if transcribe is None or not transcribe.startswith("done"):
+        return "done", 1.0  # nothing follows a transcription that did not happen
+    text = [stage_leases.is_final(stages.get(s)) for s in STAGES[1:]]
+    if all(text):
+        return "done", 1.0
+    return "analysing", 0.9 + 0.1 * sum(text) / len(text)
+
+
 class JobRunner:
     def __init__(
         self,
@@ -59,13 +82,16 @@ class JobRunner:
         engines_for: Callable[[], Engines],
         max_audio_seconds: float,
         workers: int = 1,
+        queue: JobQueue | None = None,
     ) -> None:
         self.ctx = ctx
         self.transcriber_for = transcriber_for
         self.engines_for = engines_for
         self.max_audio_seconds = max_audio_seconds
+        self.queue = queue
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clearnote-job")
         self._jobs: dict[str, Job] = {}
+        self._queued: set[str] = set()  # jobs whose stages went to the workers
         self._lock = threading.Lock()
 
     def _set(self, job_id: str, **changes: object) -> None:
@@ -76,7 +102,29 @@ class JobRunner:
         """The job, for the user who started it only."""
         with self._lock:
             job = self._jobs.get(job_id)
-        return job if job is not None and job.owner == actor.user_id else None
+            queued = job_id in self._queued
+        if job is None or job.owner != actor.user_id:
+            return None
+        if queued and job.session_id is not None:
+            return self._follow(job)
+        return job
+
+    def _follow(self, job: Job) -> Job:
+        """A job handed to the workers, as far as the session's stage map says they got."""
+        assert job.session_id is not None
+        try:
+            stages = stage_leases.session_facts(self.ctx, job.session_id).stages
+        except ClearnoteError as exc:  # erased meanwhile: what was known stays
+            log.warning("job %s: stage map unreadable: %s", job.id, type(exc).__name__)
+            return job
+        shown = {s: stages[s] for s in ("record", *STAGES) if s in stages}
+        status, progress = stage_progress(stages)
+        followed = replace(job, status=status, progress=progress, stages=shown)
+        with self._lock:
+            self._jobs[job.id] = followed
+            if status == "done":
+                self._queued.discard(job.id)
+        return followed
 
     def submit(
         self,
@@ -113,10 +161,30 @@ class JobRunner:
         release: Callable[[], None] | None = None,
     ) -> None:
         fd = os.memfd_create("clearnote-upload", os.MFD_CLOEXEC)
+
+        def ingested(session_id: str) -> None:
+            self._set(job_id, session_id=session_id)
+            if release is not None:
+                release()
+
         try:
             os.write(fd, audio)
             self._set(job_id, status="transcribing")
             ahead = live() if live is not None else None
+            if self.queue is not None and (ahead is None or ahead.asr is None):
+                queued = enqueue_recording(
+                    self.ctx,
+                    actor,
+                    client_id=client_id,
+                    audio_path=Path(f"/proc/self/fd/{fd}"),
+                    queue=self.queue,
+                    fmt=fmt,
+                    max_audio_seconds=self.max_audio_seconds,
+                    decoded=ahead.audio if ahead is not None else None,
+                    ingested=ingested,
+                )
+                self._hand_over(job_id, queued.stages)
+                return
 
             def progress(total: float) -> Callable[[float], None]:
                 def tick(done: float) -> None:
@@ -141,8 +209,12 @@ class JobRunner:
                 decoded=ahead.audio if ahead is not None else None,
                 asr_prefix=ahead.asr if ahead is not None else None,
                 voice_prefix=ahead.voices if ahead is not None else None,
-                ingested=release,
+                ingested=ingested,
+                then=self.queue,
             )
+            if self.queue is not None:
+                self._hand_over(job_id, result.stages)
+                return
             self._set(
                 job_id,
                 status="done",
@@ -150,6 +222,10 @@ class JobRunner:
                 session_id=result.session_id,
                 stages=dict(result.stages),
             )
+        except QueueUnavailableError as exc:
+            # the audio is sealed and the stage marked queued: a worker's sweep sends it
+            log.warning("job %s: %s", job_id, type(exc).__name__)
+            self._hand_over(job_id, {})
         except PolicyError as exc:
             if release is not None:  # refused (e.g. consent revoked): nothing may be kept
                 release()
@@ -170,6 +246,11 @@ class JobRunner:
             self._set(job_id, status="failed", error="processing failed (internal error)")
         finally:
             os.close(fd)
+
+    def _hand_over(self, job_id: str, stages: dict[str, str]) -> None:
+        with self._lock:
+            self._queued.add(job_id)
+        self._set(job_id, status="queued", progress=0.1, stages=dict(stages))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
