@@ -1,5 +1,6 @@
 """The Celery app for each broker (no broker needed: building the app connects to nothing):
-Redis keeps results for ``status``; RabbitMQ has no result backend and ``status`` says unknown."""
+Redis keeps results for ``status``; RabbitMQ has no result backend and ``status`` says unknown.
+The last test sends to each real broker (skipped when it is not on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 from clearnote.config import Settings
 from clearnote.errors import BadInputError
 from clearnote.jobs.celery_queue import TASK, CeleryQueue, make_app
+from clearnote.jobs.types import StageJob
+from tests.jobs.brokers import BROKERS, broker_or_skip
 
 
 def test_redis_keeps_results_and_a_visibility_timeout() -> None:
@@ -45,3 +48,20 @@ def test_each_app_runs_its_own_task() -> None:
     second = make_app(Settings(queue_url="amqp://guest:guest@127.0.0.1:5672//"))
     assert first.tasks[TASK] is not second.tasks[TASK]
     assert second.tasks[TASK].app is second and first.tasks[TASK].app is first
+
+
+@pytest.mark.parametrize("name", sorted(BROKERS))
+def test_a_closed_producer_leaves_later_ones_for_the_same_broker_able_to_send(name: str) -> None:
+    """Kombu's pools are process-wide: closing one producer (the web app at shutdown, a CLI
+    call) must not leave a closed pool behind for the next app on the same broker."""
+    url = broker_or_skip(name)
+    job = StageJob(session_id="s-1", stage="draft", actor_id="u-1")
+    first = CeleryQueue(make_app(Settings(queue_url=url)))
+    first.submit(job)
+    first.close()
+    second = CeleryQueue(make_app(Settings(queue_url=url)))
+    try:
+        second.submit(job)  # raised QueueUnavailableError (RuntimeError: closed pool) before
+    finally:
+        second.close()
+    broker_or_skip(name)  # empty the queues again

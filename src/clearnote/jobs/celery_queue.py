@@ -26,6 +26,7 @@ from typing import Any
 
 from celery import Celery  # type: ignore[import-untyped]
 from celery.signals import worker_ready  # type: ignore[import-untyped]
+from kombu import pools
 from kombu.entity import Exchange, Queue
 
 from clearnote.config import Settings
@@ -126,9 +127,19 @@ class CeleryQueue:
         return job_id
 
     def close(self) -> None:
-        """Close the broker connections this producer opened."""
-        self.app.pool.force_close_all()
-        self.app.close()
+        """Close the broker connections this producer opened. Kombu keeps its connection and
+        producer pools process-wide, keyed by broker URL: they are taken out of that registry as
+        they are closed, or every later app for the same broker in this process (the web app
+        after a CLI call, tests) would meet a closed pool and could send nothing."""
+        conn = self.app.connection_for_write()
+        try:
+            for group in (pools.producers, pools.connections):
+                pool = group[conn]  # (made empty, to be closed at once, where none was)
+                del group[conn]
+                pool.force_close_all()
+        finally:
+            conn.release()
+            self.app.close()
 
     def status(self, job_id: str) -> JobState:
         if self.app.conf.task_ignore_result:
