@@ -367,3 +367,82 @@ def test_hand_off_when_the_broker_refuses_leaves_the_stage_queued_for_the_sweep(
     world.clock.advance(61)
     stalled = stage_leases.stalled(world.ctx, stages=("draft",), lease_s=30, queued_s=60)
     assert [(s.session_id, s.stage) for s in stalled] == [(sid, "draft")]
+
+
+REMOTE = "llm.baa-covered.example"
+
+
+def _remote_engines(w: World, sent: list[str]) -> None:
+    """Drafting and LLM screening through an openai endpoint at a remote host with a recorded
+    BAA (httpx.MockTransport standing in for it; each request's purpose is noted in ``sent``)."""
+    import json as _json
+
+    import httpx
+
+    from clearnote.assess.screening import default_rules
+    from clearnote.assess.screening.llm import LlmScreener
+    from clearnote.llm.openai_compat import OpenAIBackend
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = _json.loads(request.content)
+        screening = body["response_format"]["json_schema"]["name"] == "clearnote_screen"
+        sent.append("screen" if screening else "draft")
+        content = {"findings": []} if screening else {"sections": {}}
+        message = {"message": {"content": _json.dumps(content)}, "finish_reason": "stop"}
+        return httpx.Response(200, json={"choices": [message]})
+
+    model = OpenAIBackend(
+        f"https://{REMOTE}/v1",
+        "covered-model",
+        allow_remote=True,
+        baa_hosts=[REMOTE],
+        transport=httpx.MockTransport(answer),
+    )
+    engines = w.runner().engines()
+    engines.drafter = model
+    engines.screen_extra = (LlmScreener(model, default_rules()),)
+    w.engines = engines
+
+
+def _ai_runs(w: World, sid: str) -> dict[str, tuple[str, str]]:
+    """The session's AI runs as the client's report shows them: stage → (model, where)."""
+    from clearnote.records.report import client_report
+
+    cid = stage_leases.session_facts(w.ctx, sid).client_id
+    runs = client_report(w.ctx, w.owner, cid)["ai_runs"]
+    return {r["stage"]: (r["model"], r["where"]) for r in runs if r["session_id"] == sid}
+
+
+def test_a_remote_model_is_used_only_with_the_clients_remote_processing_consent(
+    world: World,
+) -> None:
+    w = world
+    sent: list[str] = []
+    _remote_engines(w, sent)
+    sid, q = _enqueue(w, w.client(*ALL_PURPOSES))  # no consent to remote processing
+    assert _drain(w.runner(), q) == ["done"] * 4
+    assert sent == []  # nothing left this machine
+    runs = _ai_runs(w, sid)
+    assert runs["draft"] == ("extractive", "local (this machine)")  # a grounded draft still
+    assert runs["screen"] == ("clearnote-rules", "local (this machine)")  # the rule floor
+    assert _kinds(w, sid)["draft"] == 1 and _kinds(w, sid)["screening"] == 1
+
+    sid, q = _enqueue(w, w.client(*ALL_PURPOSES, "remote_processing"))
+    assert _drain(w.runner(), q) == ["done"] * 4
+    assert "draft" in sent and "screen" in sent
+    runs = _ai_runs(w, sid)
+    assert runs["draft"] == ("openai", f"remote ({REMOTE}, BAA recorded)")
+    assert runs["screen"] == ("clearnote-rules+llm", f"remote ({REMOTE}, BAA recorded)")
+    assert runs["transcribe"][1] == "local (this machine)"
+    assert audit_log.verify(w.ctx).ok
+
+
+def test_a_loopback_model_needs_no_remote_processing_consent(world: World) -> None:
+    from clearnote.llm.endpoint import remote_host, where
+    from clearnote.llm.openai_compat import OpenAIBackend
+
+    assert remote_host(OpenAIBackend("http://127.0.0.1:8080/v1", "m")) is None
+    assert remote_host(OpenAIBackend("http://localhost:8080/v1", "m")) is None
+    assert remote_host(object()) is None  # in-process backends have no host
+    assert where(None) == "local (this machine)"
+    assert where("h.example") == "remote (h.example, BAA recorded)"

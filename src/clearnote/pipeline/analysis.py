@@ -11,7 +11,7 @@ run is reported with its reason, never silently missing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from clearnote.assess.jurisdiction import Policy, plan_parts, resolve
@@ -29,6 +29,8 @@ from clearnote.domain.consent import Purpose
 from clearnote.domain.screening import ScreeningReport
 from clearnote.domain.transcript import Transcript
 from clearnote.llm.base import DraftBackend
+from clearnote.llm.endpoint import remote_host, where
+from clearnote.llm.extractive import ExtractiveBackend
 from clearnote.llm.registry import create_backend
 from clearnote.notes.drafting import draft_note
 from clearnote.notes.templates import resolve_format
@@ -45,17 +47,40 @@ ASSESS_PURPOSES = (
 
 @dataclass
 class Engines:
-    """Loaded once, reused for every session."""
+    """Loaded once, reused for every session.
+
+    A backend that sends client words off this machine (an ``openai`` endpoint at a host with a
+    recorded BAA) is used for a session only with the client's ``remote_processing`` consent
+    (``remote_allowed``); without it drafting falls back to the extractive drafter and screening
+    to its local backends, so the session still gets a grounded draft and the rule floor."""
 
     drafter: DraftBackend
     verifier: Verifier
     screener: RuleScreener
     backend_name: str
     screen_extra: tuple[ScreeningBackend, ...] = ()  # may add flags, never remove a rule flag
+    local_drafter: DraftBackend = field(default_factory=ExtractiveBackend)
 
     @property
     def screen_name(self) -> str:
-        return "+".join(["clearnote-rules", *(b.info.name for b in self.screen_extra)])
+        return self.screen_name_for(remote_allowed=True)
+
+    def drafter_for(self, *, remote_allowed: bool) -> DraftBackend:
+        if remote_allowed or remote_host(self.drafter) is None:
+            return self.drafter
+        return self.local_drafter
+
+    def screen_backends(self, *, remote_allowed: bool) -> tuple[ScreeningBackend, ...]:
+        return tuple(b for b in self.screen_extra if remote_allowed or remote_host(b) is None)
+
+    def screen_name_for(self, *, remote_allowed: bool) -> str:
+        used = self.screen_backends(remote_allowed=remote_allowed)
+        return "+".join(["clearnote-rules", *(b.info.name for b in used)])
+
+    def screen_where(self, *, remote_allowed: bool) -> str:
+        used = self.screen_backends(remote_allowed=remote_allowed)
+        hosts = sorted({h for b in used if (h := remote_host(b)) is not None})
+        return where(", ".join(hosts) if hosts else None)
 
 
 def load_engines(settings: Settings, *, backend: str | None = None) -> Engines:
@@ -81,9 +106,12 @@ DRAFT_SKIPPED = "no client consent for purpose 'draft_note'"
 SCREEN_SKIPPED = "no client consent for purpose 'risk_screening'"
 
 
-def draft_document(transcript: Transcript, *, fmt: str, engines: Engines) -> dict[str, Any]:
+def draft_document(
+    transcript: Transcript, *, fmt: str, engines: Engines, remote_allowed: bool = True
+) -> dict[str, Any]:
     """The draft stage: a note in ``fmt`` and its verification report."""
-    note = draft_note(transcript, resolve_format(fmt, None), engines.drafter)
+    drafter = engines.drafter_for(remote_allowed=remote_allowed)
+    note = draft_note(transcript, resolve_format(fmt, None), drafter)
     report = engines.verifier.verify(transcript, note)
     return {
         "schema": "clearnote.draft/1",
@@ -93,12 +121,13 @@ def draft_document(transcript: Transcript, *, fmt: str, engines: Engines) -> dic
 
 
 def screening_report(
-    transcript: Transcript, *, screened: bool, engines: Engines
+    transcript: Transcript, *, screened: bool, engines: Engines, remote_allowed: bool = True
 ) -> ScreeningReport:
     """The screen stage. Without consent the client's words are not screened at all; the
     assessment then sees no risk findings, and says so instead of implying a screening ran."""
     if screened:
-        return screen_with(engines.screener, transcript, engines.screen_extra)
+        extra = engines.screen_backends(remote_allowed=remote_allowed)
+        return screen_with(engines.screener, transcript, extra)
     return engines.screener.screen(transcript.model_copy(update={"segments": ()}))
 
 

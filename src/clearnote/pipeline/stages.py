@@ -36,6 +36,7 @@ from clearnote.domain.screening import ScreeningReport
 from clearnote.domain.transcript import Transcript
 from clearnote.errors import BadInputError, ClearnoteError, PolicyError
 from clearnote.jobs.types import KIND_OF, StageJob
+from clearnote.llm.endpoint import LOCAL, remote_host, where
 from clearnote.pipeline.analysis import (
     DRAFT_SKIPPED,
     SCREEN_SKIPPED,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from clearnote.diarize.diarizer import VoicePrefix
 
 log = logging.getLogger(__name__)
-WHERE = "local (this machine)"
+WHERE = LOCAL  # where transcription runs: always this machine
 ASSESSMENT_PURPOSES = (
     Purpose.DIAGNOSTIC_SUGGESTIONS,
     Purpose.CONCEPTUALIZATION,
@@ -266,26 +267,39 @@ class StageRunner:
         if job.stage == "transcribe":
             return self._transcribe(job, actor, beat, facts)
         granted = consented_purposes(self.ctx, facts.client_id, facts.participants)
+        # a backend off this machine only with the client's (and participants') consent to it
+        remote = Purpose.REMOTE_PROCESSING in granted
         if job.stage == "draft":
             if Purpose.DRAFT_NOTE not in granted:
                 return f"skipped: {DRAFT_SKIPPED}"
             engines = self.engines()
             document = draft_document(
-                self._transcript(job, actor), fmt=job.options.fmt, engines=engines
+                self._transcript(job, actor),
+                fmt=job.options.fmt,
+                engines=engines,
+                remote_allowed=remote,
             )
             beat.check()
-            self._ai_run(job, actor, "draft", engines.backend_name)
+            drafter = engines.drafter_for(remote_allowed=remote)
+            self._ai_run(job, actor, "draft", drafter.name, place=where(remote_host(drafter)))
             self._ai_run(job, actor, "verify", "clearnote-verifier")
             self._store(job, actor, "draft", document, stage="draft")
             return "done"
         if job.stage == "screen":
             if Purpose.RISK_SCREENING not in granted:
                 return f"skipped: {SCREEN_SKIPPED}"
+            engines = self.engines()
             report = screening_report(
-                self._transcript(job, actor), screened=True, engines=self.engines()
+                self._transcript(job, actor), screened=True, engines=engines, remote_allowed=remote
             )
             beat.check()
-            self._ai_run(job, actor, "screen", self.engines().screen_name)
+            self._ai_run(
+                job,
+                actor,
+                "screen",
+                engines.screen_name_for(remote_allowed=remote),
+                place=engines.screen_where(remote_allowed=remote),
+            )
             self._store(job, actor, "screening", report.to_document(), stage="screening")
             return "done"
         return self._assess(job, actor, beat, facts, granted)
@@ -302,7 +316,13 @@ class StageRunner:
             return "skipped: no client consent for any assessment purpose"
         transcript = self._transcript(job, actor)
         screened = Purpose.RISK_SCREENING in granted
-        screening = self._screening(job, actor, transcript, screened=screened)
+        screening = self._screening(
+            job,
+            actor,
+            transcript,
+            screened=screened,
+            remote_allowed=Purpose.REMOTE_PROCESSING in granted,
+        )
         document, reason = assessment_document(
             transcript,
             consented=granted,
@@ -365,7 +385,13 @@ class StageRunner:
 
     # --- helpers ---
     def _screening(
-        self, job: StageJob, actor: Actor, transcript: Transcript, *, screened: bool
+        self,
+        job: StageJob,
+        actor: Actor,
+        transcript: Transcript,
+        *,
+        screened: bool,
+        remote_allowed: bool,
     ) -> ScreeningReport:
         """For the assess stage: the screen stage's stored report of this transcript (read, not
         screened again), else a fresh screening (none stored, or it cannot be read back)."""
@@ -379,7 +405,9 @@ class StageRunner:
                     log.warning(
                         "session %s: stored screening unreadable; screening again", job.session_id
                     )
-        return screening_report(transcript, screened=screened, engines=self.engines())
+        return screening_report(
+            transcript, screened=screened, engines=self.engines(), remote_allowed=remote_allowed
+        )
 
     def _transcript(self, job: StageJob, actor: Actor) -> Transcript:
         ids = stage_leases.artefact_ids(self.ctx, job.session_id).get("transcript", [])
@@ -388,13 +416,15 @@ class StageRunner:
         raw = sessions.load_artefact(ids[0], actor=actor, ctx=self.ctx)
         return transcript_from_obj(json.loads(raw), source=f"session {job.session_id} transcript")
 
-    def _ai_run(self, job: StageJob, actor: Actor, stage: str, engine: str) -> None:
+    def _ai_run(
+        self, job: StageJob, actor: Actor, stage: str, engine: str, *, place: str = LOCAL
+    ) -> None:
         sessions.record_ai_run(
             job.session_id,
             stage,
             engine,
             f"clearnote {version('clearnote')}",
-            WHERE,
+            place,
             actor=actor,
             ctx=self.ctx,
         )

@@ -153,6 +153,12 @@ class LlmScreener:
         self.dropped = 0  # answer items dropped as invalid, over this screener's life
 
     @property
+    def host(self) -> str | None:
+        """The chat model's host (where the open sentences are sent), when it has one."""
+        host = getattr(self.model, "host", None)
+        return host if isinstance(host, str) else None
+
+    @property
     def info(self) -> BackendInfo:
         return BackendInfo(
             name=BACKEND_NAME,
