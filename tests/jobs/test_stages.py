@@ -446,3 +446,41 @@ def test_a_loopback_model_needs_no_remote_processing_consent(world: World) -> No
     assert remote_host(object()) is None  # in-process backends have no host
     assert where(None) == "local (this machine)"
     assert where("h.example") == "remote (h.example, BAA recorded)"
+
+
+def test_a_job_for_a_disabled_account_ends_refused_once_and_is_not_swept_again(
+    world: World,
+) -> None:
+    from clearnote.records import admin, clients
+    from clearnote.records.context import Actor
+    from clearnote.security.roles import Role
+    from tests.jobs.conftest import CLIENT_NAME, PASSWORD
+
+    w = world
+    uid, _ = admin.add_user(
+        w.ctx, w.owner, email="leaver@example.org", role="clinician", password=PASSWORD
+    )
+    leaver = Actor(uid, frozenset({Role.CLINICIAN}), "test")
+    cid = clients.add_client(w.ctx, leaver, name=CLIENT_NAME, jurisdictions=["US-CA"])
+    consent.grant(w.ctx, leaver, cid, list(ALL_PURPOSES), signed_by=CLIENT_NAME)
+    result = enqueue_recording(
+        w.ctx,
+        leaver,
+        client_id=cid,
+        audio_path=w.audio,
+        queue=(q := ListQueue()),
+        max_audio_seconds=60,
+    )
+    sid = result.session_id
+    assert admin.set_disabled(w.ctx, w.owner, uid, disabled=True, reason="left_practice") == 0
+    job = q.jobs.pop(0)
+    outcome = w.runner().run(job)
+    assert outcome.status == "refused" and outcome.next_job is None
+    marker = stage_leases.session_facts(w.ctx, sid).stages["transcribe"]
+    assert marker == "refused: the account this job runs for is disabled"
+    assert w.transcriber.calls == 0 and _kinds(w, sid) == Counter({"audio": 1})
+    again = w.runner("w2").run(job)  # a redelivered copy changes nothing
+    assert (again.status, again.marker) == ("refused", marker)
+    w.clock.advance(3600)
+    assert stage_leases.stalled(w.ctx, stages=("transcribe",), lease_s=30, queued_s=60) == []
+    assert audit_log.verify(w.ctx).ok

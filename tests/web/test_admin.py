@@ -1,4 +1,4 @@
-"""Admin pages in-process: users (add, MFA reset), the audit viewer with chain verification,
+"""Admin pages in-process: users (add, MFA reset, disable and enable), the audit viewer with chain verification,
 retention and jurisdiction views, break-glass with a justification; refused to clinicians."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pyotp
 from fastapi.testclient import TestClient
 
-from clearnote.records import audit_log, clients
+from clearnote.records import admin, audit_log, clients
 from clearnote.records.context import Actor
 from clearnote.security.roles import Role
 from tests.web.conftest import CLIENT_NAME, Web
@@ -80,6 +80,51 @@ def test_users_add_and_mfa_reset(signed_in: Web) -> None:
     assert bad.status_code == 400
     own = signed_in.post(f"/admin/users/{signed_in.owner.user_id}/mfa-reset")
     assert own.status_code == 400
+
+
+def test_a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled(
+    signed_in: Web,
+) -> None:
+    uid, secret = add_user(signed_in, "leaver@example.org", "clinician")
+    clin = sign_in(signed_in, "leaver@example.org", secret)
+    assert clin.get("/clients").status_code == 200
+    assert signed_in.post(f"/admin/users/{uid}/disable", {"reason": "whim"}).status_code == 400
+    r = signed_in.post(f"/admin/users/{uid}/disable", {"reason": "left_practice"})
+    assert r.status_code == 303
+    page = signed_in.http.get("/admin/users").text
+    assert re.search(r"leaver@example.org</td>.*?<td>disabled</td>", page, re.S)
+    assert clin.get("/clients", follow_redirects=False).status_code == 303, "signed out now"
+    signed_in.advance(31)  # a fresh TOTP step: the refusal is the account, not a replay
+    fresh = TestClient(signed_in.app, base_url="https://testserver")
+    fresh.get("/login")
+    code = pyotp.TOTP(secret).at(signed_in.ctx.now())
+    r = post(
+        fresh, "/login", {"email": "leaver@example.org", "password": STAFF_PASSWORD, "totp": code}
+    )
+    assert r.status_code != 303 and fresh.get("/clients", follow_redirects=False).status_code == 303
+    recent = admin.recent_audit(signed_in.ctx, signed_in.owner)
+    disables = [e for e in recent if e["action"] == "user.disable"]
+    assert [(e["object_id"], e["meta"]) for e in disables] == [
+        (uid, {"severity": "high", "reason": "left_practice", "sessions_ended": 1})
+    ]
+
+    assert signed_in.post(f"/admin/users/{uid}/enable").status_code == 303
+    signed_in.advance(31)
+    back = sign_in(signed_in, "leaver@example.org", secret)
+    assert back.get("/clients").status_code == 200
+    # a clinician cannot disable anyone; nobody disables themselves
+    r = post(back, f"/admin/users/{signed_in.owner.user_id}/disable", {"reason": "other"})
+    assert r.status_code == 403
+    own = signed_in.post(f"/admin/users/{signed_in.owner.user_id}/disable", {"reason": "other"})
+    assert own.status_code == 400
+
+
+def test_the_last_active_owner_cannot_be_disabled(signed_in: Web) -> None:
+    _, secret = add_user(signed_in, "admin@example.org", "admin")
+    adm = sign_in(signed_in, "admin@example.org", secret)
+    r = post(adm, f"/admin/users/{signed_in.owner.user_id}/disable", {"reason": "other"})
+    assert r.status_code == 400 and "last active owner" in r.text
+    assert signed_in.http.get("/clients").status_code == 200  # the owner is untouched
 
 
 def test_clinicians_and_clients_cannot_use_admin_pages(signed_in: Web) -> None:

@@ -62,6 +62,7 @@ ASSESSMENT_PURPOSES = (
     Purpose.RISK_SCREENING,
     Purpose.DRAFT_NOTE,
 )
+ACTOR_GONE = "the account this job runs for is disabled"
 OutcomeStatus = Literal["done", "skipped", "refused", "failed", "busy", "gave_up", "deleted"]
 
 
@@ -82,6 +83,12 @@ class Outcome:
     status: OutcomeStatus
     marker: str  # what the session's stage map says now ("done", "skipped: ...", ...)
     next_job: StageJob | None = None
+
+
+def _status_of(marker: str) -> OutcomeStatus:
+    """A final stage marker's outcome ("done", "skipped: ...", "refused: ...", "failed: ...")."""
+    prefixes: tuple[OutcomeStatus, ...] = ("skipped", "refused", "failed")
+    return next((p for p in prefixes if marker.startswith(p)), "done")
 
 
 class _Heartbeat:
@@ -194,7 +201,10 @@ class StageRunner:
     # --- the job ---
     def run(self, job: StageJob) -> Outcome:
         ctx = self.ctx
-        actor = stage_leases.job_actor(ctx, job.actor_id, via=self._via(job))
+        try:
+            actor = stage_leases.job_actor(ctx, job.actor_id, via=self._via(job))
+        except BadInputError:
+            return self._actor_gone(job)
         claim = stage_leases.claim(
             ctx,
             job.session_id,
@@ -215,12 +225,22 @@ class StageRunner:
                 return Outcome("failed", "lease lost")
         else:
             marker = stage_leases.session_facts(ctx, job.session_id).stages.get(job.stage, "done")
-        status: OutcomeStatus = "done"
-        prefixes: tuple[OutcomeStatus, ...] = ("skipped", "refused", "failed")
-        for prefix in prefixes:
-            if marker.startswith(prefix):
-                status = prefix
+        status = _status_of(marker)
         return Outcome(status, marker, self._advance(job, actor, status))
+
+    def _actor_gone(self, job: StageJob) -> Outcome:
+        """The account the job acts for was disabled (or removed) after it was queued: the
+        stage ends as refused, once, rather than being queued again by every sweep."""
+        marker = stage_leases.session_facts(self.ctx, job.session_id).stages.get(job.stage)
+        if marker is not None and stage_leases.is_final(marker):
+            return Outcome(_status_of(marker), marker)
+        if stage_leases.parse_running(marker) is not None:
+            return Outcome("busy", "running")
+        marker = f"refused: {ACTOR_GONE}"
+        gone = Actor(job.actor_id, frozenset(), self._via(job))
+        stage_leases.finish(self.ctx, job.session_id, job.stage, marker, actor=gone)
+        log.warning("stage %s of session %s: %s", job.stage, job.session_id, ACTOR_GONE)
+        return Outcome("refused", marker)
 
     def _via(self, job: StageJob) -> str:
         return f"{self.via}:{job.stage}"

@@ -1,13 +1,16 @@
-"""Administration without clinical content: users (list, add, MFA reset), the recent audit with
-chain verification, and the retention and jurisdiction tables. Each call is authorized here
-(manage_users, read_audit, manage_policy) and audited; break-glass is ``records.grants``."""
+"""Administration without clinical content: users (list, add, MFA reset, disable and enable), the
+recent audit with chain verification, and the retention and jurisdiction tables. Each call is
+authorized here (manage_users, read_audit, manage_policy) and audited; break-glass is
+``records.grants``."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from clearnote.assess.jurisdiction import known_jurisdictions, load_profile
 from clearnote.errors import BadInputError
@@ -21,6 +24,8 @@ from clearnote.security.roles import Permission, Role, mfa_required
 from clearnote.store.models import AuditEntry, AuthSession, User
 
 ADDABLE_ROLES = (Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN)
+#: why an account is disabled: a fixed list, so the audit holds no free text
+DISABLE_REASONS = ("left_practice", "leave_of_absence", "security_concern", "other")
 
 
 def list_users(ctx: PracticeContext, actor: Actor) -> list[dict[str, Any]]:
@@ -83,15 +88,7 @@ def reset_mfa(ctx: PracticeContext, actor: Actor, user_id: str) -> str:
             ctx, db, key_id, "users", user.id, "totp_secret", secret
         )
         user.totp_last_step = None
-        ended = 0
-        now = ctx.now()
-        for row in db.scalars(
-            select(AuthSession).where(
-                AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)
-            )
-        ):
-            row.revoked_at = now
-            ended += 1
+        ended = _end_sign_ins(db, user.id, ctx.now())
         audit_log.append(
             ctx,
             db,
@@ -183,3 +180,52 @@ def jurisdictions_view(ctx: PracticeContext, actor: Actor, code: str | None) -> 
     known = known_jurisdictions()
     profile = load_profile(code).model_dump(mode="json") if code else None
     return {"known": known, "profile": profile}
+
+
+def _end_sign_ins(db: Session, user_id: str, now: datetime) -> int:
+    ended = 0
+    for row in db.scalars(
+        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    ):
+        row.revoked_at = now
+        ended += 1
+    return ended
+
+
+def set_disabled(
+    ctx: PracticeContext, actor: Actor, user_id: str, *, disabled: bool, reason: str = ""
+) -> int:
+    """Disable an account (staff who leave, a suspected compromise) or enable it again. A
+    disabled account cannot sign in, its open sign-ins end now, and stage jobs queued on its
+    behalf stop (``stage_leases.job_actor``); nothing it wrote is changed. Nobody disables their
+    own account, and the last active owner stays. Audited (``user.disable`` at high severity,
+    with the reason's code; ``user.enable``). Returns the number of sign-ins ended."""
+    action = "user.disable" if disabled else "user.enable"
+    if disabled and reason not in DISABLE_REASONS:
+        raise BadInputError(f"reason: expected one of: {', '.join(DISABLE_REASONS)}")
+    with ctx.tx() as db:
+        authorize(ctx, db, actor, Permission.MANAGE_USERS, action=action, object_type="user")
+        user = db.get(User, user_id[:64])
+        if user is None:
+            raise UnknownObjectError("USER: no such user")
+        if user.id == actor.user_id:
+            raise BadInputError("user: another administrator must change your own account")
+        if disabled and Role.OWNER.value in user.roles.split(","):
+            owners = db.scalars(
+                select(User.id).where(
+                    User.roles.contains(Role.OWNER.value),
+                    User.disabled.is_(False),
+                    User.id != user.id,
+                )
+            ).all()
+            if not owners:
+                raise BadInputError("user: the last active owner cannot be disabled")
+        user.disabled = disabled
+        ended = _end_sign_ins(db, user.id, ctx.now()) if disabled else 0
+        meta: dict[str, Any] = {"severity": "high"} if disabled else {}
+        if disabled:
+            meta.update(reason=reason, sessions_ended=ended)
+        audit_log.append(
+            ctx, db, actor=actor, action=action, object_type="user", object_id=user.id, meta=meta
+        )
+        return ended

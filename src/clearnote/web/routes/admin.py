@@ -27,7 +27,11 @@ def admin_home(_actor: CurrentActor) -> Response:
 def users_page(request: Request, ctx: Ctx, actor: CurrentActor) -> Response:
     users = admin.list_users(ctx, actor)
     roles = [r.value for r in admin.ADDABLE_ROLES]
-    return render(request, "admin_users.html", {"users": users, "roles": roles})
+    return render(
+        request,
+        "admin_users.html",
+        {"users": users, "roles": roles, "reasons": admin.DISABLE_REASONS, "me": actor.user_id},
+    )
 
 
 @router.post("/admin/users", dependencies=CSRF)
@@ -49,6 +53,20 @@ def user_mfa_reset(request: Request, ctx: Ctx, actor: CurrentActor, user_id: str
     return render(
         request, "admin_enrol.html", {"user_id": user_id[:64], "uri": uri, "what": "MFA reset"}
     )
+
+
+@router.post("/admin/users/{user_id}/disable", dependencies=CSRF)
+def user_disable(
+    ctx: Ctx, actor: CurrentActor, user_id: str, reason: Annotated[str, Form(max_length=40)]
+) -> Response:
+    admin.set_disabled(ctx, actor, user_id, disabled=True, reason=reason)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/enable", dependencies=CSRF)
+def user_enable(ctx: Ctx, actor: CurrentActor, user_id: str) -> Response:
+    admin.set_disabled(ctx, actor, user_id, disabled=False)
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.get("/admin/audit")
