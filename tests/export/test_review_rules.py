@@ -14,10 +14,13 @@ from clearnote.domain.review import (
     Resolution,
     ReviewState,
     StatementEdit,
+    code_mismatch,
     cpt_for_minutes,
     draft_diff,
     final_note,
+    required_fields,
     review_flags,
+    risk_fields,
     sign_blockers,
 )
 
@@ -103,6 +106,105 @@ def test_blockers_clear_only_when_everything_is_done() -> None:
     assert len(sign_blockers(state.with_header(header), flags, NOTE)) == 1  # not confirmed
     state = state.with_header(header.model_copy(update={"confirmed": True}))
     assert sign_blockers(state, flags, NOTE) == ()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "code", "blocks"),
+    [
+        (15, None, False),
+        (15, "90832", True),  # no psychotherapy code under 16 minutes
+        (16, "90832", False),
+        (37, "90832", False),
+        (37, "90834", True),
+        (38, "90834", False),
+        (38, "90832", True),
+        (52, "90834", False),
+        (52, "90837", True),
+        (53, "90837", False),
+        (53, "90834", True),
+    ],
+)
+def test_a_billed_code_that_does_not_match_the_minutes_blocks_signing(
+    minutes: int, code: str | None, blocks: bool
+) -> None:
+    header = NoteHeader(
+        session_date=date(2026, 7, 2),
+        duration_minutes=minutes,
+        modality="in_person",
+        cpt_code=code,
+        confirmed=True,
+    )
+    assert (code_mismatch(header) is not None) is blocks
+    state = _done(ReviewState(session_id="s", draft_artefact_id="d"), ()).with_header(header)
+    blockers = sign_blockers(state, (), NOTE)
+    assert bool(blockers) is blocks
+    if blocks:
+        assert blockers == (code_mismatch(header),) and str(minutes) in blockers[0]
+
+
+def _screening(domain: str, level: str) -> dict[str, object]:
+    flag = {"level": level, "segment_ids": ["seg-0004"], "quote": "q", "start": 1.0}
+    return {"domains": [{"domain": domain, "status": "flagged", "flags": [flag]}]}
+
+
+def _done(state: ReviewState, flags: tuple[object, ...]) -> ReviewState:
+    """Every flag accepted, the note's own field left blank with a reason, header confirmed."""
+    for f in flags:
+        state = state.with_resolution(
+            Resolution(flag_id=f.id, action="accept", by="u", at=NOW)  # type: ignore[attr-defined]
+        )
+    state = state.with_field(FieldEntry(key="mse.affect", blank_reason="telehealth, audio only"))
+    return state.with_header(
+        NoteHeader(
+            session_date=date(2026, 7, 2),
+            duration_minutes=45,
+            modality="in_person",
+            cpt_code="90834",
+            confirmed=True,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("domain", "level", "field"),
+    [
+        ("suicide", "plan", "risk.disposition"),
+        ("suicide", "intent", "risk.disposition"),
+        ("suicide", "preparatory_behavior", "risk.disposition"),
+        ("suicide", "attempt", "risk.disposition"),
+        ("self_harm", "self_harm", "risk.disposition"),
+        ("harm_to_others", "intent_or_plan", "risk.disposition"),
+        ("child_abuse", "physical_abuse", "risk.mandated_report"),
+        ("elder_dependent_abuse", "financial_exploitation", "risk.mandated_report"),
+        ("suicide", "passive_ideation", None),  # further evaluation, not a required disposition
+        ("suicide", "past_history", None),
+        ("child_abuse", "past_history", None),
+        ("substance_use", "use", None),
+    ],
+)
+def test_high_risk_flags_need_the_clinicians_documented_decision_before_signing(
+    domain: str, level: str, field: str | None
+) -> None:
+    flags = review_flags(None, _screening(domain, level))
+    state = _done(ReviewState(session_id="s", draft_artefact_id="d"), flags)
+    assert [c.key for c in risk_fields(flags, state)] == ([field] if field else [])
+    assert [c.key for c in required_fields(NOTE, flags, state)] == [
+        "mse.affect",
+        *([field] if field else []),
+    ]
+    if field is None:
+        assert sign_blockers(state, flags, NOTE) == ()
+        return
+    assert sign_blockers(state, flags, NOTE) == (f"{field} not documented (a blank is not enough)",)
+    blank = state.with_field(FieldEntry(key=field, blank_reason="client left early"))
+    assert len(sign_blockers(blank, flags, NOTE)) == 1
+    written = state.with_field(FieldEntry(key=field, value="decision and rationale"))
+    assert sign_blockers(written, flags, NOTE) == ()
+    # a flag the clinician dismissed (the AI misread the session) asks for nothing
+    dismissed = state.with_resolution(
+        Resolution(flag_id=flags[0].id, action="dismiss", reason="song lyrics", by="u", at=NOW)
+    )
+    assert risk_fields(flags, dismissed) == () and sign_blockers(dismissed, flags, NOTE) == ()
 
 
 def test_incomplete_resolutions_and_fields_are_invalid() -> None:

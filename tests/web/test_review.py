@@ -255,3 +255,50 @@ def test_api_sign_needs_a_fresh_code_and_refuses_a_replayed_one(
     r = w.api("POST", f"/api/sessions/{session}/sign", json=body)  # the same code again
     assert r.status_code == 401
     assert [o for o, _ in reauth_attempts(w)] == ["failed", "failed", "ok", "failed"]
+
+
+def test_a_suicide_plan_flag_asks_for_the_clinicians_disposition_before_signing(
+    signed_in: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.web import conftest
+
+    base = conftest.script_transcript()
+    said = "I have a plan to end my life on Friday night."
+    segments = list(base.segments)
+    i = next(k for k, s in enumerate(segments) if s.speaker == "S2" and k > 3)
+    seg = segments[i]
+    step = (seg.end - seg.start) / len(said.split())
+    words = [
+        {
+            "text": (" " if k else "") + w,
+            "start": seg.start + k * step,
+            "end": seg.start + (k + 1) * step,
+            "p": 0.95,
+        }
+        for k, w in enumerate(said.split())
+    ]
+    segments[i] = seg.model_validate({**seg.model_dump(), "text": said, "words": words})
+    disclosed = base.model_copy(update={"segments": tuple(segments)})
+    monkeypatch.setattr(conftest, "script_transcript", lambda: disclosed)
+
+    w = signed_in
+    sid = process(w, add_client(w, *FULL))
+    assert any((f["domain"], f["level"]) == ("suicide", "plan") for f in review(w, sid)["flags"])
+    complete(w, sid)  # every flag resolved; the page's fields (risk.disposition among them)
+    page = w.http.get(f"/sessions/{sid}").text
+    assert 'action="/sessions/' + sid + '/fields/risk.disposition"' in page
+    # complete() left every field but the first (an MSE one) blank with a reason: not enough here
+    blockers = review(w, sid)["blockers"]
+    assert blockers == ["risk.disposition not documented (a blank is not enough)"]
+    r = w.post(f"/sessions/{sid}/sign", {"password": PASSWORD, "totp": fresh_code(w)})
+    assert r.status_code == 400 and review(w, sid)["signed"] is False
+    r = w.post(
+        f"/sessions/{sid}/fields/risk.disposition",
+        {"value": "Safety plan completed with the client; means restricted; seen again in 2 days."},
+    )
+    assert r.status_code == 303
+    assert review(w, sid)["blockers"] == []
+    r = w.post(f"/sessions/{sid}/sign", {"password": PASSWORD, "totp": fresh_code(w)})
+    assert r.status_code == 303, r.text
+    signed = review(w, sid)
+    assert signed["signed"] is True

@@ -17,7 +17,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from clearnote.domain.note import Note, Section, Statement, statement_id
+from clearnote.domain.note import ClinicianField, Note, Section, Statement, statement_id
 
 REVIEW_SCHEMA: Final = "clearnote.review/1"
 SIGNED_NOTE_SCHEMA: Final = "clearnote.signed_note/1"
@@ -50,7 +50,8 @@ class _Frozen(BaseModel):
 
 
 class ReviewFlag(_Frozen):
-    """One thing the clinician must resolve: a verification flag or a risk-screening flag."""
+    """One thing the clinician must resolve: a verification flag or a risk-screening flag (with
+    its screening ``domain`` and ``level``)."""
 
     id: str
     source: FlagSource
@@ -59,6 +60,8 @@ class ReviewFlag(_Frozen):
     segment_ids: tuple[str, ...] = ()
     message: str
     suggestion: str | None = None
+    domain: str | None = None
+    level: str | None = None
 
     def __repr__(self) -> str:
         return f"ReviewFlag(id={self.id!r}, kind={self.kind!r})"
@@ -91,6 +94,8 @@ def review_flags(
                     segment_ids=tuple(f.get("segment_ids", ())),
                     message=f"{d['domain'].replace('_', ' ')}: {f.get('level', 'flagged')}"
                     " (AI screening; clinician judgement required)",
+                    domain=str(d["domain"]),
+                    level=f.get("level"),
                 )
             )
     return tuple(out)
@@ -219,6 +224,71 @@ class ReviewState(_Frozen):
         )
 
 
+# Screening levels that call for the clinician's own documentation before signing (R44, R47):
+# high-risk suicide or violence content (C-SSRS triage: intent, plan, behaviour) needs a risk
+# disposition; possible abuse indicators need the mandated-report decision. Past history alone
+# does not.
+DISPOSITION_LEVELS: Mapping[str, frozenset[str]] = {
+    "suicide": frozenset({"intent", "plan", "preparatory_behavior", "attempt"}),
+    "self_harm": frozenset({"self_harm"}),
+    "harm_to_others": frozenset({"threat", "intent_or_plan", "access_to_means"}),
+}
+REPORT_DOMAINS: frozenset[str] = frozenset({"child_abuse", "elder_dependent_abuse"})
+RISK_DISPOSITION = ClinicianField(
+    key="risk.disposition",
+    reason="high-risk content was flagged: your risk formulation and disposition (level of care, "
+    "safety plan reviewed with the client, means safety, follow-up); clinician judgement only",
+)
+REPORT_DECISION = ClinicianField(
+    key="risk.mandated_report",
+    reason="possible abuse indicators were flagged: your reporting decision (report made: to whom "
+    "and when; or no report) and its rationale; state law decides what must be reported",
+)
+RISK_FIELDS: tuple[ClinicianField, ...] = (RISK_DISPOSITION, REPORT_DECISION)
+
+
+def risk_fields(
+    flags: Sequence[ReviewFlag], state: ReviewState | None
+) -> tuple[ClinicianField, ...]:
+    """The risk fields the screening flags call for: each flag counts unless the clinician
+    dismissed it (a flag still open counts, so the field shows while the review goes on)."""
+
+    def counts(f: ReviewFlag) -> bool:
+        r = state.resolution(f.id) if state is not None else None
+        return f.source == "screening" and (r is None or r.action != "dismiss")
+
+    live = [f for f in flags if counts(f)]
+    out: list[ClinicianField] = []
+    if any(f.level in DISPOSITION_LEVELS.get(f.domain or "", ()) for f in live):
+        out.append(RISK_DISPOSITION)
+    if any(f.domain in REPORT_DOMAINS and f.level != "past_history" for f in live):
+        out.append(REPORT_DECISION)
+    return tuple(out)
+
+
+def required_fields(
+    note: Note, flags: Sequence[ReviewFlag], state: ReviewState | None
+) -> tuple[ClinicianField, ...]:
+    """The clinician fields of this review: the note's own, then the risk fields."""
+    return (*note.clinician_fields, *risk_fields(flags, state))
+
+
+def code_mismatch(header: NoteHeader) -> str | None:
+    """Why the chosen CPT code does not fit the confirmed minutes (None: it does)."""
+    expected = header.expected_code()
+    if header.cpt_code is None or header.cpt_code == expected:
+        return None
+    if expected is None:
+        return (
+            f"CPT code {header.cpt_code} needs at least 16 minutes of psychotherapy "
+            f"({header.duration_minutes} confirmed)"
+        )
+    return (
+        f"CPT code {header.cpt_code} does not match {header.duration_minutes} minutes "
+        f"(expected {expected})"
+    )
+
+
 def sign_blockers(state: ReviewState, flags: Sequence[ReviewFlag], note: Note) -> tuple[str, ...]:
     """Why the note cannot be signed yet (empty: it can). Names counts and keys only."""
     out: list[str] = []
@@ -228,8 +298,14 @@ def sign_blockers(state: ReviewState, flags: Sequence[ReviewFlag], note: Note) -
     missing = [c.key for c in note.clinician_fields if state.field(c.key) is None]
     if missing:
         out.append(f"clinician fields not completed or left blank with a reason: {len(missing)}")
+    for c in risk_fields(flags, state):
+        entry = state.field(c.key)
+        if entry is None or not (entry.value or "").strip():
+            out.append(f"{c.key} not documented (a blank is not enough)")
     if state.header is None or not state.header.confirmed:
         out.append("note header (date, duration, modality, CPT code) not confirmed")
+    elif (mismatch := code_mismatch(state.header)) is not None:
+        out.append(mismatch)
     return tuple(out)
 
 

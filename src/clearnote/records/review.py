@@ -40,6 +40,7 @@ from clearnote.domain.review import (
     cpt_for_minutes,
     draft_diff,
     final_note,
+    required_fields,
     review_flags,
     sign_blockers,
 )
@@ -377,7 +378,7 @@ def set_field(
 ) -> ReviewState:
     def update(bundle: ReviewBundle, state: ReviewState) -> ReviewState:
         note = bundle.note
-        if note is None or key not in {c.key for c in note.clinician_fields}:
+        if note is None or key not in {c.key for c in required_fields(note, bundle.flags, state)}:
             raise ReviewStateError(f"field {key[:40]}: not a clinician field of this draft")
         try:
             entry = FieldEntry(

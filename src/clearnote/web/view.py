@@ -6,6 +6,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from clearnote.domain.review import required_fields
 from clearnote.records.review import ReviewBundle
 
 
@@ -117,7 +118,7 @@ def review_view(b: ReviewBundle) -> dict[str, Any]:
             sections.append({"section": sec, "rows": rows, "added": added})
     fields = []
     if note is not None:
-        for c in note.clinician_fields:
+        for c in required_fields(note, flags, state):
             fields.append({"field": c, "entry": state.field(c.key) if state else None})
     open_count = sum(1 for r in flag_rows if r["resolution"] is None)
     return {

@@ -60,6 +60,8 @@ class FlagOut(BaseModel):
     segment_ids: list[str]
     resolved: bool
     action: str | None
+    domain: str | None = None  # screening flags: the risk domain and level
+    level: str | None = None
 
 
 class ReviewOut(BaseModel):
@@ -164,6 +166,8 @@ def _review_out(ctx: Ctx, actor: CurrentActor, session_id: str) -> ReviewOut:
                 kind=f.kind,
                 statement_id=f.statement_id,
                 segment_ids=list(f.segment_ids),
+                domain=f.domain,
+                level=f.level,
                 resolved=r is not None,
                 action=r.action if r else None,
             )
