@@ -1,5 +1,6 @@
-"""Admin pages in-process: users (add, MFA reset, disable and enable), the audit viewer with chain verification,
-retention and jurisdiction views, break-glass with a justification; refused to clinicians."""
+"""Admin pages in-process: users (add, MFA reset, disable and enable), the audit viewer with
+chain verification, retention and jurisdiction views, break-glass with a justification; refused
+to clinicians."""
 
 from __future__ import annotations
 
