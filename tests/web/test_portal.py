@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from clearnote.records import audit_log
+from clearnote.records import audit_log, sessions
 from tests.web.conftest import FULL, Web, add_client, process
 
 CLIENT_EMAIL = "client@example.net"
@@ -155,12 +155,20 @@ def test_requests_reach_the_clinician_and_stay_in_the_own_record(signed_in: Web)
     page = p.http.get("/portal").text
     assert "AI steps that ran" in page and "No AI step has run" not in page
     r = p.post("/portal/consent/revoke", {"purpose": "transcribe"})
-    assert r.status_code == 200 and "Request deletion" in r.text
-    art = re.search(r'<option value="([0-9a-f-]{36})"', r.text)
-    assert art
+    # the note is not signed: what the transcription consent produced is deleted at once
+    assert r.status_code == 200 and "Deleted now" in r.text
+    erased = re.search(r'<ul class="list" id="erased">(.*?)</ul>', r.text, re.S)
+    assert erased and "transcript" in erased.group(1) and "draft" in erased.group(1)
+    assert "Request deletion" not in r.text  # nothing of it is left to ask for
+    kinds = {
+        a.kind
+        for a in sessions.show_session(signed_in.ctx, signed_in.owner, sid_mine).artefacts
+        if a.erased_at is None
+    }
+    assert kinds == {"audio"}  # the recording consent still stands
     ok = p.post(
         "/portal/requests",
-        {"kind": "deletion", "reason": "consent_revoked", "target_id": art.group(1)},
+        {"kind": "deletion", "reason": "consent_revoked", "target_id": sid_mine},
     )
     assert ok.status_code == 303
     ok = p.post(
@@ -175,7 +183,7 @@ def test_requests_reach_the_clinician_and_stay_in_the_own_record(signed_in: Web)
     assert bad.status_code == 400
     client_page = signed_in.http.get(f"/clients/{mine}").text
     assert "Requests from the client" in client_page
-    assert "deletion of artefact" in client_page and "amendment of session" in client_page
+    assert "deletion of session" in client_page and "amendment of session" in client_page
     assert "Requests from the client" not in signed_in.http.get(f"/clients/{other}").text
     with signed_in.ctx.tx() as db:
         refusals = [

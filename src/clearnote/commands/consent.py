@@ -65,7 +65,8 @@ def grant(
 @click.option("--participant", default=None, help="participant id (default: the client)")
 @click.option("--json", "as_json", is_flag=True)
 def revoke(client_id: str, purpose: str, participant: str | None, as_json: bool) -> None:
-    """Revoke a purpose now; lists the artefacts its earlier consent produced (to delete)."""
+    """Revoke a purpose now. What its earlier consent produced for notes not yet signed is
+    crypto-erased at once; the rest is listed (to delete with ``session delete``)."""
     ctx, actor = open_for_cli()
     try:
         result = ledger.revoke(ctx, actor, client_id, purpose, participant_id=participant)
@@ -75,6 +76,8 @@ def revoke(client_id: str, purpose: str, participant: str | None, as_json: bool)
         click.echo(to_json(result))
         return
     click.echo(f"revoked {purpose}; stops: {', '.join(result.stops)}")
+    for a in result.erased_artefacts:
+        click.echo(f"  erased now: {a['kind']} {a['artefact_id']} (session {a['session_id']})")
     for a in result.erasable_artefacts:
         click.echo(f"  may delete: {a['kind']} {a['artefact_id']} (session {a['session_id']})")
 

@@ -408,6 +408,28 @@ class RevocationEffects(_Frozen):
     note: str
 
 
+#: withdrawing these takes nothing stored back: retain_audio only ends the audio's extra time
+#: (its schedule says when), remote_processing stores nothing of its own
+_KEEPS_WHAT_WAS_STORED = frozenset({Purpose.RETAIN_AUDIO, Purpose.REMOTE_PROCESSING})
+
+
+def withdrawn_kinds(
+    ledger: ConsentLedger, participants: Sequence[ParticipantId], at: datetime
+) -> dict[ArtefactKind, datetime]:
+    """The artefact kinds whose consent the client or one of ``participants`` has withdrawn
+    (and not granted again by ``at``), each with its earliest withdrawal: what the retention
+    schedule erases at once for a session whose note is not signed yet (R64)."""
+    people = {CLIENT, *participants}
+    out: dict[ArtefactKind, datetime] = {}
+    for (pid, purpose), st in ledger.state(at).items():
+        if st.granted or pid not in people or purpose in _KEEPS_WHAT_WAS_STORED:
+            continue
+        for kind in revocation_effects(purpose).erasable:
+            if kind not in out or st.since < out[kind]:
+                out[kind] = st.since
+    return out
+
+
 def revocation_effects(purpose: Purpose | str) -> RevocationEffects:
     """Which processing stops and which stored artefacts the earlier consent produced (so the UI
     or CLI can offer deletion). Signed notes are never offered: they are the clinical record."""
@@ -427,7 +449,10 @@ def revocation_effects(purpose: Purpose | str) -> RevocationEffects:
     elif p is Purpose.REMOTE_PROCESSING:
         note = "no further processing off this machine; nothing extra is stored locally"
     else:
-        note = "future processing stops; earlier artefacts can be deleted on request"
+        note = (
+            "future processing stops; what it produced for notes not yet signed is deleted now, "
+            "the rest can be deleted on request"
+        )
     return RevocationEffects(
         purpose=p,
         stops=stops,

@@ -139,6 +139,10 @@ class RetentionFacts(_Frozen):
     jurisdictions: tuple[str, ...] = Field(default=(), description="e.g. ('US-CA', 'US-NV')")
     retain_audio: bool = Field(default=False, description="retain_audio consent granted now")
     legal_hold: bool = False
+    withdrawn: tuple[tuple[ArtefactKind, AwareDatetime], ...] = Field(
+        default=(),
+        description="kinds whose consent the client or a participant withdrew, and when",
+    )
 
     def __repr__(self) -> str:
         # birth dates are PHI: never in reprs

@@ -291,6 +291,29 @@ class Revocation(BaseModel):
     stages: tuple[str, ...]
     erasable_artefacts: tuple[dict[str, str], ...]
     note: str
+    erased_artefacts: tuple[dict[str, str], ...] = ()  # crypto-erased at once (note unsigned)
+
+
+def erase_withdrawn(ctx: PracticeContext, result: Revocation, client_id: str) -> Revocation:
+    """After a withdrawal is stored: crypto-erase now what it took consent from in sessions
+    whose note is not signed (R64; legal holds excepted, each with a deletion receipt), and
+    leave on offer only what remains."""
+    from clearnote.records.sessions import run_retention
+
+    receipts = run_retention(ctx, client_id=client_id)
+    gone = {r.artefact_id for r in receipts}
+    return result.model_copy(
+        update={
+            "erased_artefacts": tuple(
+                {"artefact_id": r.artefact_id, "kind": r.artefact_kind, "session_id": r.session_id}
+                for r in receipts
+                if r.session_id is not None
+            ),
+            "erasable_artefacts": tuple(
+                a for a in result.erasable_artefacts if a["artefact_id"] not in gone
+            ),
+        }
+    )
 
 
 def revoke(
@@ -302,17 +325,20 @@ def revoke(
     participant_id: str | None = None,
     method: Method = "electronic_signature",
 ) -> Revocation:
-    """Revoke at once: later stages refuse. Returns what stops and the stored artefacts the
-    earlier consent produced, to offer for deletion (``session delete``)."""
+    """Revoke at once: later stages refuse, and what the earlier consent produced for notes not
+    yet signed is crypto-erased now (with receipts). Returns what stops, what was erased, and
+    the stored artefacts that remain to offer for deletion (``session delete``)."""
     (p,) = parse_purposes([purpose])
     with ctx.tx() as db:
         client = load_client(db, client_id)
         authorize(ctx, db, actor, Permission.RECORD_CONSENT, action="consent.revoke", client=client)
         if participant_id is not None:
             check_participants(db, client.id, [participant_id])
-        return record_revocation(
+        result = record_revocation(
             ctx, db, actor, client, p, participant_id=participant_id, method=method
         )
+        cid = client.id
+    return erase_withdrawn(ctx, result, cid)
 
 
 def record_revocation(

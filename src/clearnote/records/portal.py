@@ -27,6 +27,7 @@ from clearnote.errors import BadInputError
 from clearnote.records import audit_log, keyring
 from clearnote.records.access import UnknownObjectError, authorize, load_client, refuse
 from clearnote.records.consent import (
+    erase_withdrawn,
     ledger_for,
     parse_purposes,
     record_grants,
@@ -247,10 +248,13 @@ def revoke(ctx: PracticeContext, actor: Actor, purpose: str) -> dict[str, Any]:
     with ctx.tx() as db:
         client = _own_client(ctx, db, actor, "consent.revoke")
         result = record_revocation(ctx, db, actor, client, p, via="portal")
+        cid = client.id
+    result = erase_withdrawn(ctx, result, cid)
     return {
         "purpose": p.value,
         "stops": list(result.stops),
         "note": result.note,
+        "erased": list(result.erased_artefacts),
         "erasable": list(result.erasable_artefacts),
     }
 

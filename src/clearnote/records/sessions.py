@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clearnote.domain.consent import Purpose
+from clearnote.domain.consent import Purpose, withdrawn_kinds
 from clearnote.domain.retention import (
     ARTEFACT_KINDS,
     Artefact,
@@ -171,11 +171,15 @@ def _facts(
     ctx: PracticeContext, db: Session, client: Client, session: SessionRow | None, hold: bool
 ) -> RetentionFacts:
     ledger = ledger_for(ctx, db, client)
+    now = ctx.now()
+    people: list[str | None] = json.loads(session.participant_ids or "[]") if session else []
+    withdrawn = withdrawn_kinds(ledger, people, now)
     return RetentionFacts(
         note_signed_at=session.signed_at if session is not None else None,
         jurisdictions=tuple(j for j in client.jurisdictions.split(",") if j),
-        retain_audio=ledger.allows(Purpose.RETAIN_AUDIO, at=ctx.now()),
+        retain_audio=ledger.allows(Purpose.RETAIN_AUDIO, at=now),
         legal_hold=client.legal_hold or hold,
+        withdrawn=tuple(sorted(withdrawn.items())),
     )
 
 
@@ -785,15 +789,21 @@ def erase_artefact(
     return receipt
 
 
-def run_retention(ctx: PracticeContext, *, now: datetime | None = None) -> list[DeletionReceipt]:
+def run_retention(
+    ctx: PracticeContext, *, now: datetime | None = None, client_id: str | None = None
+) -> list[DeletionReceipt]:
     """Erase every artefact whose retention is due (recomputed now from the colleague's
-    schedule: signing, consent to retain audio and legal holds may have changed)."""
+    schedule: signing, consent to retain audio or to anything else, and legal holds may have
+    changed); with ``client_id``, that client's only (right after a consent is withdrawn)."""
     from clearnote.retention.policy import decide
 
     when = now or ctx.now()
     due: list[tuple[str, str, str]] = []
     with ctx.tx() as db:
-        rows = db.scalars(select(ArtefactRow).where(ArtefactRow.erased_at.is_(None))).all()
+        live = select(ArtefactRow).where(ArtefactRow.erased_at.is_(None))
+        if client_id is not None:
+            live = live.where(ArtefactRow.client_id == client_id)
+        rows = db.scalars(live).all()
         for row in rows:
             client = load_client(db, row.client_id)
             s = db.get(SessionRow, row.session_id) if row.session_id else None

@@ -126,6 +126,10 @@ def explain(
     policy = sched.policy(artefact.kind)
     if facts.legal_hold:
         return None, "legal_hold", "legal hold: erasure suspended"
+    withdrawn = dict(facts.withdrawn).get(artefact.kind)
+    if withdrawn is not None and facts.note_signed_at is None and not policy.record_rule:
+        # R64: what the withdrawn consent produced goes at once, unless a signed note holds it
+        return withdrawn, f"{artefact.kind}:consent_withdrawn", "consent withdrawn before signing"
     if policy.record_rule or (policy.retained_with == "retain_audio" and facts.retain_audio):
         last = facts.last_service_at or artefact.created_at
         due, rule = record_retention_due(last, facts.jurisdictions, facts.birth_date, sched)
