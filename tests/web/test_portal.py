@@ -192,3 +192,40 @@ def test_requests_reach_the_clinician_and_stay_in_the_own_record(signed_in: Web)
             if e.outcome == "refused"
         ]
     assert len(refusals) == 1 and refusals[0].object_id == sid_other
+
+
+DISCLOSED_TO = "Zephyrine County Child Protective Services"
+DISCLOSED_WHAT = "Suspected physical abuse of the client's son, with dates"
+
+
+def test_the_clinician_records_one_on_the_client_page_and_the_portal_lists_it(
+    signed_in: Web,
+) -> None:
+    w = signed_in
+    cid = add_client(w, "record")
+    r = w.post(
+        f"/clients/{cid}/disclosures",
+        {
+            "basis": "required_by_law",
+            "recipient": DISCLOSED_TO,
+            "description": DISCLOSED_WHAT,
+            "purpose": "Mandated child-abuse report",
+            "disclosed_on": "",
+        },
+    )
+    assert r.status_code == 303, r.text
+    page = w.http.get(f"/clients/{cid}").text
+    assert DISCLOSED_TO in page and 'id="accounting"' in page
+    bad = w.post(
+        f"/clients/{cid}/disclosures",
+        {
+            "basis": "required_by_law",
+            "recipient": "x",
+            "description": "y",
+            "purpose": "z",
+            "disclosed_on": "yesterday",
+        },
+    )
+    assert bad.status_code == 400 and "disclosed_on" in bad.text
+    portal = activate(w, cid)
+    assert DISCLOSED_TO in portal.http.get("/portal").text

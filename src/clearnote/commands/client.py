@@ -1,10 +1,12 @@
-"""``clearnote client add|participant|report``."""
+"""``clearnote client add|participant|report|disclosure``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
-from clearnote.records import clients, report
+from clearnote.records import clients, disclosures, report
 from clearnote.records.practice import open_for_cli, to_json
 
 
@@ -63,7 +65,52 @@ def report_cmd(client_id: str, as_json: bool) -> None:
     for a in doc["artefacts"]:
         when = a["deleted_at"] and f"deleted {a['deleted_at']}" or f"due {a['delete_due']}"
         click.echo(f"  {a['kind']} {a['artefact_id']}: {when}")
+    for d in doc["disclosures"]:
+        click.echo(f"  disclosed {d['date']} ({d['basis']}): {d['id']}")
     click.echo(f"  {len(doc['accesses'])} recorded accesses (see --json)")
+
+
+@client.command("disclosure")
+@click.argument("client_id", metavar="CLIENT")
+@click.option("--basis", required=True, type=click.Choice(list(disclosures.BASES)))
+@click.option("--recipient", required=True, help="who received it (name, and address if known)")
+@click.option("--description", required=True, help="a brief description of what was disclosed")
+@click.option("--purpose", required=True, help="a brief statement of the purpose")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--session", "session_id", default=None, help="the session it came from, if one")
+@click.option("--json", "as_json", is_flag=True)
+def disclosure(
+    client_id: str,
+    basis: str,
+    recipient: str,
+    description: str,
+    purpose: str,
+    day: datetime | None,
+    session_id: str | None,
+    as_json: bool,
+) -> None:
+    """Record a disclosure made outside the practice (a mandated report, a court order, ...)
+    for the accounting of disclosures; Clearnote sends nothing itself."""
+    ctx, actor = open_for_cli()
+    try:
+        did = disclosures.record_disclosure(
+            ctx,
+            actor,
+            client_id,
+            basis=basis,
+            recipient=recipient,
+            description=description,
+            purpose=purpose,
+            disclosed_on=day.date() if day is not None else None,
+            session_id=session_id,
+        )
+    finally:
+        ctx.close()
+    listed = disclosures.BASES[basis]
+    if as_json:
+        click.echo(to_json({"id": did, "client_id": client_id, "accounted": listed}))
+        return
+    click.echo(f"{did} ({'in' if listed else 'not in'} the accounting of disclosures)")
 
 
 def register(cli: click.Group) -> None:

@@ -34,6 +34,7 @@ from clearnote.records.consent import (
     record_revocation,
 )
 from clearnote.records.context import Actor, PracticeContext
+from clearnote.records.disclosures import accounting
 from clearnote.records.report import deletion_receipts, retention_entries
 from clearnote.records.users import normalize_email
 from clearnote.security import passwords
@@ -367,6 +368,7 @@ def report(ctx: PracticeContext, actor: Actor) -> dict[str, Any]:
             )
         artefacts = retention_entries(db, client)
         receipts = deletion_receipts(db, client.id)
+        disclosures = accounting(ctx, db, client.id, client.key_id)
         audit_log.append(
             ctx,
             db,
@@ -382,6 +384,7 @@ def report(ctx: PracticeContext, actor: Actor) -> dict[str, Any]:
         "consents": consents,
         "ai_runs": ai_runs,
         "accesses": accesses,
+        "disclosures": disclosures,
         "artefacts": artefacts,
         "deletion_receipts": receipts,
     }

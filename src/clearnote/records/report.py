@@ -15,11 +15,11 @@ from clearnote.records import audit_log
 from clearnote.records.access import authorize, load_client
 from clearnote.records.consent import ledger_for
 from clearnote.records.context import Actor, PracticeContext
+from clearnote.records.disclosures import accounting
 from clearnote.security.roles import Permission
 from clearnote.store.models import AiRun, ArtefactRow, Client, DeletionReceiptRow, User
 
 REPORT_SCHEMA = "clearnote.client_report/1"
-DISCLOSURE_ACTIONS = ("artefact.export", "disclosure.")
 
 
 def client_report(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def client_report(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[st
         ]
         users = {u.id: u for u in db.scalars(select(User))}
         accesses = []
-        disclosures = []
+        disclosures = accounting(ctx, db, client.id, client.key_id)
         for e in audit_log.list_entries(db, client_id=client_id):
             who = users.get(e.actor)
             item = {
@@ -68,8 +68,6 @@ def client_report(ctx: PracticeContext, actor: Actor, client_id: str) -> dict[st
                 "outcome": e.outcome,
             }
             accesses.append(item)
-            if e.action.startswith(DISCLOSURE_ACTIONS):
-                disclosures.append(item)
         artefacts = retention_entries(db, client)
         receipts = deletion_receipts(db, client_id)
         audit_log.append(

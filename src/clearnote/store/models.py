@@ -171,6 +171,24 @@ class AccessGrant(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class DisclosureRow(Base):
+    """A disclosure of a client's information to someone outside the practice, for the
+    accounting the client may ask for (45 CFR 164.528). Recipient, description and purpose are
+    sealed with the client's key; ``basis`` is a code (``records.disclosures.BASES``)."""
+
+    __tablename__ = "disclosures"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    basis: Mapped[str] = mapped_column(String(40))
+    recipient_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    description_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    purpose_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    disclosed_on: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(ID)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SessionRow(Base):
     """A therapy session (not a login session)."""
 

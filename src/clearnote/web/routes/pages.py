@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,7 +12,7 @@ from starlette.responses import Response
 from clearnote.consent.loader import load_form
 from clearnote.domain.consent import Purpose, prerequisites
 from clearnote.errors import BadInputError
-from clearnote.records import clients, consent, portal, sessions
+from clearnote.records import clients, consent, disclosures, portal, sessions
 from clearnote.records.access import UnknownObjectError
 from clearnote.security.roles import Role
 from clearnote.web.deps import Ctx, CurrentActor, csrf_protect, render
@@ -75,8 +76,38 @@ def client_page(request: Request, ctx: Ctx, actor: CurrentActor, client_id: str)
             "sessions": list(reversed(rows)),
             "can_upload": {"record", "transcribe"} <= granted,
             "requests": portal.requests_for(ctx, actor, client_id),
+            "disclosures": disclosures.client_accounting(ctx, actor, client_id),
+            "bases": list(disclosures.BASES),
         },
     )
+
+
+@router.post("/clients/{client_id}/disclosures", dependencies=CSRF)
+def disclosure_add(
+    ctx: Ctx,
+    actor: CurrentActor,
+    client_id: str,
+    basis: Annotated[str, Form(max_length=40)],
+    recipient: Annotated[str, Form(max_length=300)],
+    description: Annotated[str, Form(max_length=500)],
+    purpose: Annotated[str, Form(max_length=300)],
+    disclosed_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    try:
+        day = date.fromisoformat(disclosed_on) if disclosed_on.strip() else None
+    except ValueError:
+        raise BadInputError("disclosed_on: expected a date (YYYY-MM-DD)") from None
+    disclosures.record_disclosure(
+        ctx,
+        actor,
+        client_id,
+        basis=basis,
+        recipient=recipient,
+        description=description,
+        purpose=purpose,
+        disclosed_on=day,
+    )
+    return RedirectResponse(f"/clients/{client_id}#disclosures-h", status_code=303)
 
 
 @router.get("/clients/{client_id}/consent")
