@@ -112,3 +112,31 @@ def test_mse_fields_always_left_for_the_clinician(session: Transcript) -> None:
         assert fields[key] == NOT_OBSERVABLE
     # "You look tired today" is an observation: not drafted
     assert not any("tired today" in st.text for st in note.statements())
+
+
+class _Model:
+    """A model backend (citations not trusted) that writes what only eyes could see."""
+
+    name = "scripted-model"
+    cites_by_construction = False
+
+    def draft(self, transcript: Transcript, fmt: object) -> list[object]:
+        from clearnote.llm.base import DraftedStatement
+
+        return [
+            DraftedStatement("subjective", "Client reported poor sleep for two weeks."),
+            DraftedStatement("objective", "Client appeared anxious and tearful."),
+            DraftedStatement("objective", "Affect was flat and eye contact was poor."),
+            DraftedStatement("objective", "Client was casually dressed and well groomed."),
+            DraftedStatement("subjective", "Client reported feeling tense and tearful."),
+        ]
+
+
+def test_a_model_never_writes_what_only_eyes_could_see(session: Transcript) -> None:
+    note = draft_note(session, BUILTIN_FORMATS["soap"], _Model())  # type: ignore[arg-type]
+    texts = [st.text for sec in note.sections for st in sec.statements]
+    assert "Client reported poor sleep for two weeks." in texts
+    assert "Client reported feeling tense and tearful." in texts  # the client's own account
+    for seen in ("appeared anxious", "Affect was flat", "casually dressed"):
+        assert not any(seen in t for t in texts), seen
+    assert [f.key for f in note.clinician_fields][: len(MSE_FIELDS)] == list(MSE_FIELDS)

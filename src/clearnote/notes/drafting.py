@@ -7,6 +7,7 @@ flag. Observational mental-status fields are always left to the clinician.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from clearnote.assess.screening import RuleScreener, default_rules
@@ -14,9 +15,11 @@ from clearnote.domain.note import ClinicianField, Note, Section, Statement, stat
 from clearnote.domain.screening import DOMAINS
 from clearnote.domain.transcript import Transcript
 from clearnote.llm.base import DraftBackend, DraftedStatement
+from clearnote.notes import lexicon as lx
 from clearnote.notes.formats import NoteFormat
 from clearnote.notes.grounding import ground
 
+log = logging.getLogger(__name__)
 NOT_OBSERVABLE = "not observable from audio"
 MSE_FIELDS: tuple[str, ...] = (
     "mse.appearance",
@@ -64,16 +67,30 @@ def _evidence(
     return tuple(i for i in ids if i in known)
 
 
+def observes(text: str) -> bool:
+    """Does ``text`` report what only eyes could have seen (appearance, eye contact,
+    psychomotor activity, observed affect), other than as the client's own account?"""
+    return bool(lx.OBSERVED.search(text)) and not lx.SELF_REPORTED.search(text)
+
+
 def draft_note(transcript: Transcript, fmt: NoteFormat, backend: DraftBackend) -> Note:
-    """Draft a note of format ``fmt`` from ``transcript`` with ``backend``."""
+    """Draft a note of format ``fmt`` from ``transcript`` with ``backend``. A model's statement
+    that reports a visual observation is dropped (the recording has no eyes; those fields are
+    the clinician's), and the count is logged (never the words)."""
     drafted = backend.draft(transcript, fmt)
     known = {s.id for s in transcript.segments}
     by_section: dict[str, list[tuple[str, tuple[str, ...]]]] = {k: [] for k in fmt.keys}
+    dropped = 0
     for st in drafted:
         if st.section not in by_section or not st.text.strip():
             continue
+        if not backend.cites_by_construction and observes(st.text):
+            dropped += 1
+            continue
         ev = _evidence(transcript, st, backend.cites_by_construction, known)
         by_section[st.section].append((st.text.strip(), ev))
+    if dropped:
+        log.info("draft: %d model statement(s) of visual observation dropped", dropped)
 
     discussed = discussed_domains(transcript)
     sections: list[Section] = []

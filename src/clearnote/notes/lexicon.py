@@ -376,6 +376,34 @@ HISTORY = _rx(
     r"years ago",
     r"when I was",
 )
+# A statement that reports what only eyes could have seen (appearance, grooming, eye contact,
+# psychomotor activity, observed affect): never written by a model from audio (R43).
+OBSERVED = _rx(
+    r"(?:appeared|appears|looked|looks|seemed|seems|presented as|presents as|was observed|"
+    r"were observed|observed to|noted to be|noticeably) (?:\w+ ){0,3}?(?:anxious|sad|depressed|"
+    r"tearful|dysphoric|euthymic|flat|blunted|restricted|labile|tense|agitated|restless|calm|"
+    r"relaxed|disheveled|dishevelled|unkempt|well[- ]groomed|groomed|tired|fatigued|distressed|"
+    r"upset|angry|irritable|withdrawn|guarded|fidgety|nervous|uncomfortable|comfortable|"
+    r"engaged|alert|in distress|on edge)",
+    r"(?:affect|mood) (?:was|is|appeared|seemed) (?:\w+ ){0,2}?(?:flat|blunted|restricted|"
+    r"constricted|labile|congruent|incongruent|broad|full|euthymic|dysphoric|anxious|tearful)",
+    r"(?:good|poor|fair|limited|minimal|fleeting|appropriate|intermittent|avoidant|"
+    r"sustained|no) eye contact",
+    r"eye contact (?:was|is)",
+    r"psychomotor (?:agitation|retardation|slowing|activity)",
+    r"(?:fidgeting|fidgeted|wringing (?:her|his|their) hands|rocking|pacing|crying|cried|"
+    r"tearful) (?:during|throughout|in) (?:the )?session",
+    r"(?:casually|appropriately|neatly|poorly|well) (?:dressed|groomed|attired)",
+    r"(?:hygiene|grooming) (?:was|is|appeared)",
+)
+# ... unless it is the client's own account ("the client reported feeling tense")
+SELF_REPORTED = _rx(
+    r"(?:reported|reports|stated|states|said|says|described|describes|shared|shares|endorsed|"
+    r"endorses|noted that (?:she|he|they)|expressed|expresses|acknowledged|disclosed)",
+    r"per (?:the )?client",
+    r"in (?:her|his|their) (?:own )?words",
+)
+
 MSE_OBSERVATION = _rx(
     r"you (?:look|seem|appear)",
     r"your (?:affect|appearance|eye contact)",
