@@ -105,12 +105,23 @@ STIGMA = [
     ("He is a drug addict.", "drug addict"),
     ("Client appeared manipulative.", "manipulative"),
     ("Client has been clean for 90 days.", "clean"),
+    # categories of R53 added with the person-first, authority and descriptor terms
+    ("Client reportedly stopped drinking in May.", "reportedly"),
+    ("Client failed to complete the thought record.", "failed to"),
+    ("Client was agitated when discussing work.", "agitated"),
+    ("I told the client to keep a sleep diary.", "told the client to"),
+    ("Her brother is a schizophrenic.", "a schizophrenic"),
+    ("She is a challenging client.", "challenging client"),
 ]
 NOT_STIGMA = [
     "Client submitted the insurance claims last week.",
     "Client has treatment-resistant depression.",
     "Client keeps her house clean.",
     "Client reported a history of childhood abuse.",
+    "Client described a challenging week at work.",
+    "Her brother has schizophrenia.",
+    "Client completed an aggressive treatment schedule for cancer last year.",
+    "She does not appear anxious, agitated or depressed.",
 ]
 
 
