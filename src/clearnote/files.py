@@ -4,6 +4,7 @@ the file and the problem, never its content."""
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,16 @@ def read_yaml_mapping(path: Path, *, error: type[BadInputError] = BadInputError)
     if not isinstance(data, dict):
         raise error(f"{path}: expected a mapping at the top level")
     return data
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by its owner only (0600); an existing file is bad input, and
+    an unwritable place names the path only."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        raise BadInputError(f"{path}: exists (choose a new file name)") from None
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot write ({exc.strerror})") from None
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)

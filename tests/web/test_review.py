@@ -302,3 +302,32 @@ def test_a_suicide_plan_flag_asks_for_the_clinicians_disposition_before_signing(
     assert r.status_code == 303, r.text
     signed = review(w, sid)
     assert signed["signed"] is True
+
+
+def test_the_access_package_holds_the_signed_note_consents_and_report(
+    signed_in: Web, session: str
+) -> None:
+    import io
+    import zipfile
+
+    w = signed_in
+    complete(w, session)
+    r = w.post(f"/sessions/{session}/sign", {"password": PASSWORD, "totp": fresh_code(w)})
+    assert r.status_code == 303, r.text
+    cid = w.api("GET", "/api/sessions").json()[0]["client_id"]
+    r = w.post(f"/clients/{cid}/access-package")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert r.headers["cache-control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        names = sorted(zf.namelist())
+        note_md = next(n for n in names if n.endswith(".md"))
+        markdown = zf.read(note_md).decode()
+        report = json.loads(zf.read("report.json"))
+        consents = json.loads(zf.read("consent.json"))
+        readme = zf.read("README.txt").decode()
+    assert [n.rsplit(".", 1)[1] for n in names if n.startswith("notes/")] == ["md", "pdf"]
+    assert {"consent.json", "report.json", "README.txt"} <= set(names)
+    assert not any("transcript" in n or "draft" in n or "audio" in n for n in names)
+    assert "Progress note" in markdown and "psychotherapy (process) notes" in readme
+    assert report["client_id"] == cid and {c["purpose"] for c in consents["purposes"]}
+    assert "client.access_package" in actions(w, "client.access_package")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
+from clearnote.errors import BadInputError
+from clearnote.files import write_private
 from clearnote.records import clients, disclosures, report
 from clearnote.records.practice import open_for_cli, to_json
 
@@ -111,6 +114,31 @@ def disclosure(
         click.echo(to_json({"id": did, "client_id": client_id, "accounted": listed}))
         return
     click.echo(f"{did} ({'in' if listed else 'not in'} the accounting of disclosures)")
+
+
+@client.command("access-package")
+@click.argument("client_id", metavar="CLIENT")
+@click.option(
+    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option("--json", "as_json", is_flag=True)
+def access_package(client_id: str, out: Path, as_json: bool) -> None:
+    """Write the client access package (signed notes, consents, the client report) as a ZIP
+    file, for the client's right of access; review it before it is released."""
+    from clearnote.export.access_package import build_access_package
+
+    if out.exists():  # checked before the package is built (and its reads audited)
+        raise BadInputError(f"{out}: exists (choose a new file name)")
+    ctx, actor = open_for_cli()
+    try:
+        package = build_access_package(ctx, actor, client_id)
+    finally:
+        ctx.close()
+    write_private(out, package.content)
+    if as_json:
+        click.echo(to_json({"path": str(out), "notes": package.notes}))
+        return
+    click.echo(f"{out}: {package.notes} signed note(s)")
 
 
 def register(cli: click.Group) -> None:

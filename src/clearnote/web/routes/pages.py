@@ -12,6 +12,7 @@ from starlette.responses import Response
 from clearnote.consent.loader import load_form
 from clearnote.domain.consent import Purpose, prerequisites
 from clearnote.errors import BadInputError
+from clearnote.export.access_package import build_access_package
 from clearnote.records import clients, consent, disclosures, portal, sessions
 from clearnote.records.access import UnknownObjectError
 from clearnote.security.roles import Role
@@ -78,6 +79,19 @@ def client_page(request: Request, ctx: Ctx, actor: CurrentActor, client_id: str)
             "requests": portal.requests_for(ctx, actor, client_id),
             "disclosures": disclosures.client_accounting(ctx, actor, client_id),
             "bases": list(disclosures.BASES),
+        },
+    )
+
+
+@router.post("/clients/{client_id}/access-package", dependencies=CSRF)
+def access_package(ctx: Ctx, actor: CurrentActor, client_id: str) -> Response:
+    package = build_access_package(ctx, actor, client_id)
+    return Response(
+        package.content,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{package.filename}"',
+            "Cache-Control": "no-store",
         },
     )
 
