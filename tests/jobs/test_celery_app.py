@@ -9,8 +9,11 @@ import pytest
 from clearnote.config import Settings
 from clearnote.errors import BadInputError
 from clearnote.jobs.celery_queue import TASK, CeleryQueue, make_app
+from clearnote.jobs.signing import JobSignatureError, JobSigner
 from clearnote.jobs.types import StageJob
 from tests.jobs.brokers import BROKERS, broker_or_skip
+
+SIGNER = JobSigner(b"k" * 32)
 
 
 def test_redis_keeps_results_and_a_visibility_timeout() -> None:
@@ -31,7 +34,7 @@ def test_rabbitmq_has_no_result_backend(url: str) -> None:
     assert app.conf.task_track_started is False
     assert not app.conf.broker_transport_options  # visibility_timeout is a Redis/SQS notion
     assert app.tasks[TASK].ignore_result is True
-    assert CeleryQueue(app).status("any-job-id") == "unknown"  # and no broker is contacted
+    assert CeleryQueue(app, SIGNER).status("any-job-id") == "unknown"  # and no broker is contacted
     assert [q.name for q in app.conf.task_queues] == ["asr", "text"]
 
 
@@ -56,12 +59,31 @@ def test_a_closed_producer_leaves_later_ones_for_the_same_broker_able_to_send(na
     call) must not leave a closed pool behind for the next app on the same broker."""
     url = broker_or_skip(name)
     job = StageJob(session_id="s-1", stage="draft", actor_id="u-1")
-    first = CeleryQueue(make_app(Settings(queue_url=url)))
+    first = CeleryQueue(make_app(Settings(queue_url=url)), SIGNER)
     first.submit(job)
     first.close()
-    second = CeleryQueue(make_app(Settings(queue_url=url)))
+    second = CeleryQueue(make_app(Settings(queue_url=url)), SIGNER)
     try:
         second.submit(job)  # raised QueueUnavailableError (RuntimeError: closed pool) before
     finally:
         second.close()
     broker_or_skip(name)  # empty the queues again
+
+
+def test_jobs_are_signed_and_a_forged_or_altered_one_is_refused() -> None:
+    job = StageJob(session_id="s-1", stage="draft", actor_id="u-1")
+    sealed = SIGNER.seal(job)
+    assert SIGNER.open(sealed) == job
+    forged = {**sealed, "job": {**sealed["job"], "actor_id": "someone-else"}}
+    for bad in (
+        forged,
+        {"job": sealed["job"], "mac": "0" * 64},
+        sealed["job"],  # an unsigned job, as queued before signing existed
+        {"job": "x", "mac": sealed["mac"]},
+        None,
+    ):
+        with pytest.raises(JobSignatureError):
+            SIGNER.open(bad)
+    with pytest.raises(JobSignatureError):
+        JobSigner(b"another practice's key").open(sealed)
+    assert "k" not in repr(SIGNER)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from clearnote.commands.demo import sample_session
+from clearnote.jobs.celery_queue import TASK, make_app
 from clearnote.records import audit_log, sessions, stage_leases
 from tests.jobs.brokers import BROKERS, broker_or_skip
 from tests.web.conftest import CLIENT_NAME, FULL, add_client, serve
@@ -77,6 +78,27 @@ def test_an_upload_is_processed_by_a_worker_and_the_web_job_follows_it(
         text = sessions.load_artefact(transcript.id, actor=w.owner, ctx=w.ctx).decode()
         assert "faster-whisper" in text and "tiny.en" in text  # real ASR, on the worker
         assert w.http.get(f"/sessions/{sid}").status_code == 200
+
+        # a job written to the broker by someone without the key file is refused, not run
+        forged = {
+            "job": {
+                "session_id": sid,
+                "stage": "draft",
+                "actor_id": w.owner.user_id,
+                "options": {},
+            },
+            "mac": "0" * 64,
+        }
+        app = make_app(w.settings)
+        app.send_task(TASK, args=[forged], queue="text")
+        log_file = tmp_path / "worker.log"
+        end = time.monotonic() + 60
+        while "signature does not match" not in log_file.read_text(errors="replace"):
+            assert time.monotonic() < end, "the worker never refused the forged job"
+            time.sleep(0.2)
+        app.close()
+        kinds = {k: len(v) for k, v in stage_leases.artefact_ids(w.ctx, sid).items()}
+        assert kinds == dict.fromkeys(KINDS, 1)  # nothing ran again
         assert audit_log.verify(w.ctx).ok
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert CLIENT_NAME not in log and "Traceback" not in log

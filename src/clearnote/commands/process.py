@@ -114,14 +114,15 @@ def _enqueue(
     as_json: bool,
 ) -> None:
     from clearnote.errors import BadInputError
-    from clearnote.jobs.celery_queue import CeleryQueue, make_app
+    from clearnote.jobs.celery_queue import CeleryQueue, make_app, signer_for
     from clearnote.pipeline.process import enqueue_recording
 
     settings = load_settings()
     if settings.queue_url is None:
         raise BadInputError("--async: set CLEARNOTE_QUEUE_URL (redis:// or amqp://) for workers")
-    queue = CeleryQueue(make_app(settings))
+    app = make_app(settings)
     ctx, actor = open_for_cli(settings)
+    queue = CeleryQueue(app, signer_for(ctx))
     try:
         result = enqueue_recording(
             ctx,

@@ -31,6 +31,7 @@ from kombu.entity import Exchange, Queue
 
 from clearnote.config import Settings
 from clearnote.errors import BadInputError, QueueUnavailableError
+from clearnote.jobs.signing import JobSignatureError, JobSigner
 from clearnote.jobs.types import QUEUES, STAGES, JobState, PipelineOptions, StageJob
 from clearnote.records import stage_leases
 from clearnote.records.context import PracticeContext
@@ -47,6 +48,11 @@ _STATES: dict[str, JobState] = {
     "FAILURE": "failed",
     "REVOKED": "failed",
 }
+
+
+def signer_for(ctx: PracticeContext) -> JobSigner:
+    """The job signer of an open practice (from its key file)."""
+    return JobSigner(ctx.keys.audit_key())
 
 
 def check_queue_url(url: str) -> str:
@@ -102,8 +108,11 @@ def make_app(settings: Settings) -> Any:
 
 
 class CeleryQueue:
-    def __init__(self, app: Any) -> None:
+    """Sends stage jobs to the workers, each signed with ``signer`` (``jobs.signing``)."""
+
+    def __init__(self, app: Any, signer: JobSigner) -> None:
         self.app = app
+        self.signer = signer
 
     def __repr__(self) -> str:
         return "CeleryQueue()"
@@ -113,7 +122,7 @@ class CeleryQueue:
         try:
             self.app.send_task(
                 TASK,
-                args=[job.model_dump(mode="json")],
+                args=[self.signer.seal(job)],
                 queue=job.queue,
                 task_id=job_id,
                 retry=True,
@@ -182,14 +191,19 @@ def _get_runtime(app: Any) -> _Runtime:
                 engines_for=lambda: load_engines(settings),
                 via="worker",
             )
-            _runtime = _Runtime(os.getpid(), ctx, runner, CeleryQueue(app))
+            _runtime = _Runtime(os.getpid(), ctx, runner, CeleryQueue(app, signer_for(ctx)))
         return _runtime
 
 
 def execute(app: Any, payload: dict[str, Any]) -> str:
-    """The task body: run the stage, queue the next one."""
-    job = StageJob.model_validate(payload)
+    """The task body: check the job's signature, run the stage, queue the next one. A job that
+    fails the check is refused (acknowledged, logged with no ids it could have forged)."""
     rt = _get_runtime(app)
+    try:
+        job = rt.queue.signer.open(payload)
+    except JobSignatureError as exc:
+        log.warning("%s", exc.message)
+        return "refused"
     outcome = rt.runner.run(job)
     if outcome.next_job is not None:
         rt.queue.submit(outcome.next_job)
@@ -256,7 +270,7 @@ def run_worker(
         ctx = open_practice(settings)
         sweeper = Sweeper(
             ctx,
-            CeleryQueue(app),
+            CeleryQueue(app, signer_for(ctx)),
             lease_s=settings.job_lease_s,
             queued_s=max(600.0, 10 * settings.job_lease_s),
         )

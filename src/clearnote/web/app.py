@@ -119,9 +119,9 @@ def create_app(
 
     workers_queue = None
     if job_queue is None and settings.queue_url is not None:
-        from clearnote.jobs.celery_queue import CeleryQueue, make_app
+        from clearnote.jobs.celery_queue import CeleryQueue, make_app, signer_for
 
-        workers_queue = CeleryQueue(make_app(settings))
+        workers_queue = CeleryQueue(make_app(settings), signer_for(practice))
     runner = JobRunner(
         practice,
         transcriber_for=transcriber_for or transcriber,
