@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from clearnote.records import audit_log, sessions
+from clearnote.records import audit_log, portal, sessions
 from tests.web.conftest import FULL, Web, add_client, process
 
 CLIENT_EMAIL = "client@example.net"
@@ -229,3 +229,38 @@ def test_the_clinician_records_one_on_the_client_page_and_the_portal_lists_it(
     assert bad.status_code == 400 and "disclosed_on" in bad.text
     portal = activate(w, cid)
     assert DISCLOSED_TO in portal.http.get("/portal").text
+
+
+def test_an_amendment_request_is_decided_within_the_deadline_or_shows_overdue(
+    signed_in: Web,
+) -> None:
+    from clearnote.errors import BadInputError
+
+    w = signed_in
+    cid = add_client(w, "record")
+    p = activate(w, cid)
+    ok = p.post("/portal/requests", {"kind": "amendment", "reason": "inaccurate", "target_id": ""})
+    assert ok.status_code == 303
+    (q,) = portal.requests_for(w.ctx, w.owner, cid)
+    assert (q["status"], q["due_soon"], q["overdue"]) == ("open", False, False)
+    page = w.http.get(f"/clients/{cid}").text
+    assert f"due {q['due']}" in page and "Record the decision" in page
+    r = w.post(f"/clients/{cid}/requests/{q['seq']}", {"decision": "extend"})
+    assert r.status_code == 303
+    assert "answer due by" in p.http.get("/portal").text
+    with pytest.raises(BadInputError, match="already extended"):
+        portal.decide_request(w.ctx, w.owner, cid, q["seq"], decision="extend")
+    w.advance(85 * 86400)  # day 85 of 90: a reminder, not yet overdue
+    (q,) = portal.requests_for(w.ctx, w.owner, cid)
+    assert (q["status"], q["due_soon"], q["overdue"]) == ("extended", True, False)
+    w.advance(6 * 86400)  # day 91
+    (q,) = portal.requests_for(w.ctx, w.owner, cid)
+    assert q["overdue"] is True
+    with pytest.raises(BadInputError, match="decision"):
+        portal.decide_request(w.ctx, w.owner, cid, q["seq"], decision="ignore")
+    done = portal.decide_request(
+        w.ctx, w.owner, cid, q["seq"], decision="accept", error_source="asr"
+    )
+    assert (done["status"], done["error_source"], done["overdue"]) == ("accepted", "asr", False)
+    with pytest.raises(BadInputError, match="already accepted"):
+        portal.decide_request(w.ctx, w.owner, cid, q["seq"], decision="deny")

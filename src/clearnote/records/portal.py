@@ -16,7 +16,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -51,6 +51,11 @@ from clearnote.store.models import (
 INVITE_DAYS = 7
 REQUEST_KINDS = ("deletion", "amendment")
 REQUEST_REASONS = ("consent_revoked", "inaccurate", "incomplete", "no_longer_needed", "other")
+# 45 CFR 164.526(b)(2): act within 60 days, one extension of up to 30 with notice; a reminder
+# from day 50
+DECISIONS = ("accept", "deny", "extend")
+ERROR_SOURCES = ("ai_draft", "asr", "clinician", "other", "none")
+RESPOND_DAYS, EXTENSION_DAYS, REMIND_DAY = 60, 30, 50
 
 
 def _hash(token: str) -> str:
@@ -301,7 +306,10 @@ def request(ctx: PracticeContext, actor: Actor, *, kind: str, target_id: str, re
 
 
 def requests_for(ctx: PracticeContext, actor: Actor, client_id: str) -> list[dict[str, Any]]:
-    """The client's requests, for the clinician (or the client themselves) to act on."""
+    """The client's requests with where each stands, for the clinician (or the client
+    themselves): ``status`` open / extended / accepted / denied, the date a decision is ``due``
+    (60 days, 90 once extended), ``due_soon`` from day 50 and ``overdue`` after the due date
+    while undecided."""
     with ctx.tx() as db:
         client = load_client(db, client_id)
         if Role.CLIENT in actor.roles:
@@ -312,17 +320,81 @@ def requests_for(ctx: PracticeContext, actor: Actor, client_id: str) -> list[dic
                 ctx, db, actor, Permission.READ_CLIENT, action="portal.requests", client=client
             )
         entries = audit_log.list_entries(db, client_id=client.id, action_prefix="portal.request.")
-    return [
-        {
-            "seq": e.seq,
-            "at": e.ts,
-            "kind": e.meta.get("kind"),
-            "reason": e.meta.get("reason"),
-            "object_type": e.object_type,
-            "object_id": e.object_id,
-        }
-        for e in entries
-    ]
+        decisions = audit_log.list_entries(db, client_id=client.id, action_prefix="request.")
+    now = ctx.now()
+    out = []
+    for e in entries:
+        made = datetime.fromisoformat(e.ts)
+        taken = [d for d in decisions if d.meta.get("request_seq") == e.seq]
+        extended = any(d.meta.get("decision") == "extend" for d in taken)
+        final = next((d for d in taken if d.meta.get("decision") in ("accept", "deny")), None)
+        due = made + timedelta(days=RESPOND_DAYS + (EXTENSION_DAYS if extended else 0))
+        status = (
+            ("accepted" if final.meta["decision"] == "accept" else "denied")
+            if final is not None
+            else ("extended" if extended else "open")
+        )
+        open_ = final is None
+        out.append(
+            {
+                "seq": e.seq,
+                "at": e.ts,
+                "kind": e.meta.get("kind"),
+                "reason": e.meta.get("reason"),
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "status": status,
+                "due": due.date().isoformat(),
+                "due_soon": open_ and now >= made + timedelta(days=REMIND_DAY),
+                "overdue": open_ and now > due,
+                "error_source": final.meta.get("error_source") if final is not None else None,
+                "decided_at": final.ts if final is not None else None,
+            }
+        )
+    return out
+
+
+def decide_request(
+    ctx: PracticeContext,
+    actor: Actor,
+    client_id: str,
+    request_seq: int,
+    *,
+    decision: str,
+    error_source: str = "none",
+) -> dict[str, Any]:
+    """The clinician's decision on a client's request: ``accept`` (then correct the record with
+    an addendum: nothing is overwritten), ``deny`` (the written denial is the clinician's to
+    send), or ``extend`` (once, 30 more days). ``error_source`` says where an accepted error came
+    from (AI draft, ASR, clinician...), for the quality figures. Audited ``request.decision``;
+    returns the request as it now stands."""
+    if decision not in DECISIONS:
+        raise BadInputError(f"decision: expected one of: {', '.join(DECISIONS)}")
+    if error_source not in ERROR_SOURCES:
+        raise BadInputError(f"error_source: expected one of: {', '.join(ERROR_SOURCES)}")
+    current = {q["seq"]: q for q in requests_for(ctx, actor, client_id)}.get(request_seq)
+    if current is None:
+        raise UnknownObjectError(f"REQUEST: no request {request_seq} of this client")
+    if current["status"] in ("accepted", "denied"):
+        raise BadInputError(f"request {request_seq}: already {current['status']}")
+    if decision == "extend" and current["status"] == "extended":
+        raise BadInputError(f"request {request_seq}: already extended once")
+    with ctx.tx() as db:
+        client = load_client(db, client_id)
+        authorize(
+            ctx, db, actor, Permission.WRITE_ARTEFACT, action="request.decision", client=client
+        )
+        audit_log.append(
+            ctx,
+            db,
+            actor=actor,
+            action="request.decision",
+            object_type=str(current["object_type"]),
+            object_id=str(current["object_id"]),
+            client_id=client.id,
+            meta={"request_seq": request_seq, "decision": decision, "error_source": error_source},
+        )
+    return next(q for q in requests_for(ctx, actor, client_id) if q["seq"] == request_seq)
 
 
 def report(ctx: PracticeContext, actor: Actor) -> dict[str, Any]:

@@ -77,10 +77,25 @@ def client_page(request: Request, ctx: Ctx, actor: CurrentActor, client_id: str)
             "sessions": list(reversed(rows)),
             "can_upload": {"record", "transcribe"} <= granted,
             "requests": portal.requests_for(ctx, actor, client_id),
+            "decisions": portal.DECISIONS,
+            "error_sources": portal.ERROR_SOURCES,
             "disclosures": disclosures.client_accounting(ctx, actor, client_id),
             "bases": list(disclosures.BASES),
         },
     )
+
+
+@router.post("/clients/{client_id}/requests/{seq}", dependencies=CSRF)
+def request_decide(
+    ctx: Ctx,
+    actor: CurrentActor,
+    client_id: str,
+    seq: int,
+    decision: Annotated[str, Form(max_length=10)],
+    error_source: Annotated[str, Form(max_length=20)] = "none",
+) -> Response:
+    portal.decide_request(ctx, actor, client_id, seq, decision=decision, error_source=error_source)
+    return RedirectResponse(f"/clients/{client_id}#requests-h", status_code=303)
 
 
 @router.post("/clients/{client_id}/access-package", dependencies=CSRF)
