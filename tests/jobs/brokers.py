@@ -1,4 +1,5 @@
-"""Real brokers and real worker processes for the queue tests: Redis on 127.0.0.1:6379
+"""A list standing in for a broker (``ListQueue``), and real brokers and real worker processes
+for the queue tests: Redis on 127.0.0.1:6379
 (database 14) and RabbitMQ on 127.0.0.1:5672 (guest/guest, vhost /), each skipped cleanly when not
 reachable; only the ``asr`` and ``text`` queues are used, emptied first. ``workers`` starts
 ``clearnote worker`` subprocesses with the test's environment (stopped at the end)."""
@@ -15,6 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from clearnote.errors import QueueUnavailableError
+from clearnote.jobs.types import JobState, StageJob
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
@@ -97,3 +101,21 @@ def wait(what: Callable[[], bool], timeout: float, why: str) -> None:
             return
         time.sleep(0.25)
     raise AssertionError(f"timed out waiting for: {why}")
+
+
+class ListQueue:
+    """Collects submitted jobs (what a broker would hold); ``down`` makes it refuse them as an
+    unreachable broker would."""
+
+    def __init__(self) -> None:
+        self.jobs: list[StageJob] = []
+        self.down = False
+
+    def submit(self, job: StageJob) -> str:
+        if self.down:
+            raise QueueUnavailableError("CLEARNOTE_QUEUE_URL: the broker did not take the job")
+        self.jobs.append(job)
+        return str(len(self.jobs))
+
+    def status(self, job_id: str) -> JobState:
+        return "queued"

@@ -84,7 +84,8 @@ def test_processes_writing_at_once_keep_the_chain(world: World) -> None:
 
 
 def test_a_retention_run_during_processing_leaves_no_half_erased_artefact(world: World) -> None:
-    from tests.jobs.test_stages import ListQueue, _enqueue
+    from tests.jobs.brokers import ListQueue
+    from tests.jobs.test_stages import _enqueue
 
     cid = world.client(*ALL_PURPOSES)
     queue = ListQueue()

@@ -10,26 +10,13 @@ from collections import Counter
 import pytest
 
 from clearnote.jobs.queue import InProcessQueue, ThreadQueue
-from clearnote.jobs.types import JobState, PipelineOptions, StageJob
+from clearnote.jobs.types import PipelineOptions, StageJob
 from clearnote.pipeline.process import enqueue_recording, process_recording
 from clearnote.pipeline.stages import StageRunner
 from clearnote.records import audit_log, consent, sessions, stage_leases
 from clearnote.records.context import Refused
+from tests.jobs.brokers import ListQueue
 from tests.jobs.conftest import ALL_PURPOSES, World
-
-
-class ListQueue:
-    """Collects submitted jobs (what a broker would hold)."""
-
-    def __init__(self) -> None:
-        self.jobs: list[StageJob] = []
-
-    def submit(self, job: StageJob) -> str:
-        self.jobs.append(job)
-        return str(len(self.jobs))
-
-    def status(self, job_id: str) -> JobState:
-        return "queued"
 
 
 def _enqueue(w: World, cid: str, q: ListQueue | None = None) -> tuple[str, ListQueue]:
@@ -352,12 +339,10 @@ def test_hand_off_when_the_broker_refuses_leaves_the_stage_queued_for_the_sweep(
     from clearnote.errors import QueueUnavailableError
     from clearnote.jobs.queue import HandOffQueue
 
-    class DownQueue(ListQueue):
-        def submit(self, job: StageJob) -> str:
-            raise QueueUnavailableError("CLEARNOTE_QUEUE_URL: the broker did not take the job")
-
     sid, q = _enqueue(world, world.client(*ALL_PURPOSES))
-    here = HandOffQueue(world.runner(), DownQueue())
+    down = ListQueue()
+    down.down = True
+    here = HandOffQueue(world.runner(), down)
     with pytest.raises(QueueUnavailableError):
         here.submit(q.jobs.pop(0))
     stages = stage_leases.session_facts(world.ctx, sid).stages

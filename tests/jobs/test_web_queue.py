@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from clearnote.commands.demo import sample_session
 from clearnote.jobs.celery_queue import TASK, make_app
 from clearnote.records import audit_log, sessions, stage_leases
 from tests.jobs.brokers import BROKERS, broker_or_skip
-from tests.web.conftest import CLIENT_NAME, FULL, add_client, serve
+from tests.web.conftest import CLIENT_NAME, FULL, add_client, serve, upload_sample
 
 KINDS = ("audio", "transcript", "draft", "screening", "assessment")
 
@@ -48,14 +47,7 @@ def test_an_upload_is_processed_by_a_worker_and_the_web_job_follows_it(
         assert w.login().status_code == 303
         cid = add_client(w, *FULL)
         worker = workers("worker")
-        r = w.api(
-            "POST",
-            f"/api/clients/{cid}/recordings",
-            content=sample_session().read_bytes(),
-            headers={"Content-Type": "application/octet-stream"},
-        )
-        assert r.status_code == 202, r.text
-        job_id = r.json()["id"]
+        job_id = upload_sample(w, cid)
         seen: list[str] = []
         doc: dict[str, Any] = {}
         end = time.monotonic() + 240

@@ -194,8 +194,8 @@ def add_client(w: Web, *purposes: str, name: str = CLIENT_NAME) -> str:
     return cid
 
 
-def process(w: Web, cid: str) -> str:
-    """Upload the sample recording and wait for the job; returns the session id."""
+def upload_sample(w: Web, cid: str) -> str:
+    """Upload the sample recording; returns the job id."""
     r = w.api(
         "POST",
         f"/api/clients/{cid}/recordings",
@@ -203,7 +203,12 @@ def process(w: Web, cid: str) -> str:
         headers={"Content-Type": "application/octet-stream"},
     )
     assert r.status_code == 202, r.text
-    job = r.json()["id"]
+    return str(r.json()["id"])
+
+
+def process(w: Web, cid: str) -> str:
+    """Upload the sample recording and wait for the job; returns the session id."""
+    job = upload_sample(w, cid)
     for _ in range(600):
         doc = w.http.get(f"/api/jobs/{job}").json()
         if doc["status"] in ("done", "failed"):

@@ -17,31 +17,13 @@ import pytest
 from clearnote.asr.base import AsrOutput
 from clearnote.audio import load_audio
 from clearnote.commands.demo import sample_session
-from clearnote.errors import QueueUnavailableError
-from clearnote.jobs.types import JobState, StageJob
 from clearnote.pipeline.analysis import load_engines
 from clearnote.pipeline.stages import StageRunner
 from clearnote.records import audit_log, stage_leases
 from clearnote.transcription.live import LiveResult
 from clearnote.web.jobs import stage_progress
-from tests.web.conftest import FULL, FakeTranscriber, Web, add_client, serve
-
-
-class ListQueue:
-    """Collects submitted stage jobs (what a broker would hold)."""
-
-    def __init__(self) -> None:
-        self.jobs: list[StageJob] = []
-        self.down = False
-
-    def submit(self, job: StageJob) -> str:
-        if self.down:
-            raise QueueUnavailableError("CLEARNOTE_QUEUE_URL: the broker did not take the job")
-        self.jobs.append(job)
-        return str(len(self.jobs))
-
-    def status(self, job_id: str) -> JobState:
-        return "queued"
+from tests.jobs.brokers import ListQueue
+from tests.web.conftest import FULL, FakeTranscriber, Web, add_client, serve, upload_sample
 
 
 class CountingTranscriber(FakeTranscriber):
@@ -59,17 +41,6 @@ def queued(tmp_path: Path) -> Iterator[tuple[Web, ListQueue]]:
     with serve(tmp_path, transcriber_for=CountingTranscriber, job_queue=broker) as w:
         assert w.login().status_code == 303
         yield w, broker
-
-
-def _upload(w: Web, cid: str) -> str:
-    r = w.api(
-        "POST",
-        f"/api/clients/{cid}/recordings",
-        content=sample_session().read_bytes(),
-        headers={"Content-Type": "application/octet-stream"},
-    )
-    assert r.status_code == 202, r.text
-    return str(r.json()["id"])
 
 
 def _job(w: Web, job_id: str, until: tuple[str, ...] = ("queued", "done", "failed")) -> Any:
@@ -104,7 +75,7 @@ def test_an_upload_goes_to_the_asr_workers_and_the_job_follows_the_stage_map(
 ) -> None:
     w, broker = queued
     cid = add_client(w, *FULL)
-    job_id = _upload(w, cid)
+    job_id = upload_sample(w, cid)
     doc = _job(w, job_id)
     sid = doc["session_id"]
     assert doc["status"] == "queued" and doc["stages"]["record"] == "done"
@@ -160,7 +131,7 @@ def test_a_broker_that_is_down_leaves_the_session_queued_for_the_sweep(
     w, broker = queued
     broker.down = True
     cid = add_client(w, *FULL)
-    doc = _job(w, _upload(w, cid))
+    doc = _job(w, upload_sample(w, cid))
     assert doc["status"] == "queued" and doc["error"] is None
     stages = stage_leases.session_facts(w.ctx, doc["session_id"]).stages
     assert stages["record"] == "done" and stages["transcribe"].startswith("queued")
