@@ -75,3 +75,23 @@ def eval_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"evaluation file not present: {relative}")
     return path
+
+
+@pytest.fixture
+def cli_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """A practice initialized through the CLI in ``tmp_path`` (settings in the environment, as
+    a user has them) with one client; returns the client id, the CLI output so far consumed."""
+    import json
+
+    from clearnote.cli import main
+
+    monkeypatch.setenv("CLEARNOTE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CLEARNOTE_KEY_FILE", str(tmp_path / "keys" / "kek"))
+    monkeypatch.setenv("CLEARNOTE_OWNER_PASSWORD", "a long passphrase nobody guesses")
+    assert main(["init", "--owner-email", "dr@example.org"]) == 0
+    capsys.readouterr()
+    assert main(["client", "add", "--name", "Client Person", "--json"]) == 0
+    cid: str = json.loads(capsys.readouterr().out)["id"]
+    return cid

@@ -68,7 +68,6 @@ def build_practice(root: Path, *, users: int, sessions_per_user: int) -> list[Ac
         drafter=create_backend("extractive", settings),
         verifier=default_verifier(),
         screener=RuleScreener(default_rules()),
-        backend_name="extractive",
     )
     draft = seal_json(draft_document(transcript, fmt="soap", engines=engines))
     screening = seal_json(

@@ -130,7 +130,6 @@ def build(root: Path) -> tuple[Settings, str, str, Transcript]:
             drafter=create_backend("extractive", settings),
             verifier=default_verifier(),
             screener=RuleScreener(default_rules()),
-            backend_name="extractive",
         )
         draft = draft_document(transcript, fmt="soap", engines=engines)
         screening = screening_report(transcript, screened=True, engines=engines).to_document()

@@ -13,19 +13,11 @@ import pytest
 
 from clearnote.cli import main
 
-PASSWORD = "a long passphrase nobody guesses"
-
 
 def test_cli_writes_a_private_package_and_never_overwrites(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_client: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("CLEARNOTE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("CLEARNOTE_KEY_FILE", str(tmp_path / "keys" / "kek"))
-    monkeypatch.setenv("CLEARNOTE_OWNER_PASSWORD", PASSWORD)
-    assert main(["init", "--owner-email", "dr@example.org"]) == 0
-    capsys.readouterr()
-    assert main(["client", "add", "--name", "Client Person", "--json"]) == 0
-    cid = json.loads(capsys.readouterr().out)["id"]
+    cid = cli_client
     out = tmp_path / "package.zip"
     assert main(["client", "access-package", cid, "-o", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"path": str(out), "notes": 0}

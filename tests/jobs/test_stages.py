@@ -337,12 +337,11 @@ def test_hand_off_when_the_broker_refuses_leaves_the_stage_queued_for_the_sweep(
     world: World,
 ) -> None:
     from clearnote.errors import QueueUnavailableError
-    from clearnote.jobs.queue import HandOffQueue
 
     sid, q = _enqueue(world, world.client(*ALL_PURPOSES))
     down = ListQueue()
     down.down = True
-    here = HandOffQueue(world.runner(), down)
+    here = InProcessQueue(world.runner(), then=down)
     with pytest.raises(QueueUnavailableError):
         here.submit(q.jobs.pop(0))
     stages = stage_leases.session_facts(world.ctx, sid).stages

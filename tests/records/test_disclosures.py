@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from clearnote.records import disclosures, sessions
 from clearnote.records.audit_log import list_entries
 from clearnote.records.report import client_report
 from clearnote.store.models import DisclosureRow
-from tests.records.conftest import PASSWORD, World, consented_client
+from tests.records.conftest import World, consented_client
 
 RECIPIENT = "Zephyrine County Child Protective Services"
 WHAT = "Disclosure of suspected physical abuse of the client's son, with dates"
@@ -104,15 +103,9 @@ def test_bad_disclosures_are_refused_and_nothing_is_stored(world: World) -> None
 
 
 def test_cli_records_a_disclosure_and_the_report_shows_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_client: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("CLEARNOTE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("CLEARNOTE_KEY_FILE", str(tmp_path / "keys" / "kek"))
-    monkeypatch.setenv("CLEARNOTE_OWNER_PASSWORD", PASSWORD)
-    assert main(["init", "--owner-email", "dr@example.org"]) == 0
-    capsys.readouterr()
-    assert main(["client", "add", "--name", "Client Person", "--json"]) == 0
-    cid = json.loads(capsys.readouterr().out)["id"]
+    cid = cli_client
     args = ["client", "disclosure", cid, "--recipient", RECIPIENT, "--description", WHAT]
     assert main([*args, "--basis", "required_by_law", "--purpose", "Report", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

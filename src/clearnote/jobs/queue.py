@@ -3,8 +3,8 @@
 ``JobQueue.submit(job)`` hands a stage job to whatever runs stages and returns a job id;
 ``status(job_id)`` says how far it got. The in-process queue runs the job and every stage after it
 in the caller's thread (the one-machine default); ``clearnote.jobs.celery_queue`` sends them to
-Celery workers on Redis or RabbitMQ, one queue for ASR and one for the text stages; the hand-off
-queue runs one stage here and sends the ones after it to such a queue.
+Celery workers on Redis or RabbitMQ, one queue for ASR and one for the text stages; given such a
+queue as ``then``, the in-process queue runs one stage here and sends the next there.
 """
 
 from __future__ import annotations
@@ -32,15 +32,20 @@ class JobQueue(Protocol):
 
 
 class InProcessQueue:
-    """Runs each submitted job, then the stages it leads to, before ``submit`` returns."""
+    """Runs each submitted job, then the stages it leads to, before ``submit`` returns; with
+    ``then`` (the workers' queue) only the submitted job runs here and the stage it leads to is
+    sent there (the web host finishes a transcript it made while the recording was being made,
+    the text stages go to the workers). Should ``then`` refuse it, that stage stays marked queued
+    in the database, for a worker's sweep."""
 
-    def __init__(self, runner: StageRunner) -> None:
+    def __init__(self, runner: StageRunner, then: JobQueue | None = None) -> None:
         self.runner = runner
+        self.then = then
         self._states: dict[str, JobState] = {}
         self.outcomes: list[tuple[StageJob, Outcome]] = []
 
     def __repr__(self) -> str:
-        return f"InProcessQueue(jobs={len(self._states)})"
+        return f"InProcessQueue(jobs={len(self._states)}, then={self.then!r})"
 
     def submit(self, job: StageJob) -> str:
         first = str(uuid.uuid4())
@@ -55,40 +60,13 @@ class InProcessQueue:
                 raise
             self.outcomes.append((current, outcome))
             self._states[job_id] = "failed" if outcome.status == "failed" else "done"
-            if outcome.next_job is not None:
+            if outcome.next_job is None:
+                continue
+            if self.then is None:
                 pending.append((str(uuid.uuid4()), outcome.next_job))
+            else:
+                self.then.submit(outcome.next_job)
         return first
-
-    def status(self, job_id: str) -> JobState:
-        return self._states.get(job_id, "unknown")
-
-
-class HandOffQueue:
-    """Runs each submitted job here, then sends the stage it leads to to ``then`` (the workers'
-    queue): the web host finishes the transcript it made while a recording was being made, and
-    the text stages go to the workers. Should ``then`` refuse the next job, that stage stays
-    marked queued in the database, for a worker's sweep."""
-
-    def __init__(self, runner: StageRunner, then: JobQueue) -> None:
-        self.runner = runner
-        self.then = then
-        self._states: dict[str, JobState] = {}
-
-    def __repr__(self) -> str:
-        return f"HandOffQueue(then={self.then!r})"
-
-    def submit(self, job: StageJob) -> str:
-        job_id = str(uuid.uuid4())
-        self._states[job_id] = "running"
-        try:
-            outcome = self.runner.run(job)
-        except BaseException:
-            self._states[job_id] = "failed"
-            raise
-        self._states[job_id] = "failed" if outcome.status == "failed" else "done"
-        if outcome.next_job is not None:
-            self.then.submit(outcome.next_job)
-        return job_id
 
     def status(self, job_id: str) -> JobState:
         return self._states.get(job_id, "unknown")

@@ -57,7 +57,6 @@ class Engines:
     drafter: DraftBackend
     verifier: Verifier
     screener: RuleScreener
-    backend_name: str
     screen_extra: tuple[ScreeningBackend, ...] = ()  # may add flags, never remove a rule flag
     local_drafter: DraftBackend = field(default_factory=ExtractiveBackend)
 
@@ -90,7 +89,6 @@ def load_engines(settings: Settings, *, backend: str | None = None) -> Engines:
         drafter=create_backend(name, settings),
         verifier=default_verifier(),
         screener=RuleScreener(rules),
-        backend_name=name,
         # the same screening as `clearnote screen` (setting screen_backend; by default rules +
         # sentence embeddings, falling back to the rules alone without the embedding model)
         screen_extra=build_backends(

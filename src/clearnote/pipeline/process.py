@@ -26,7 +26,7 @@ from clearnote.asr.base import AsrOutput
 from clearnote.audio import DecodedAudio, load_audio
 from clearnote.domain.consent import Purpose
 from clearnote.errors import AudioError
-from clearnote.jobs.queue import HandOffQueue, InProcessQueue, JobQueue
+from clearnote.jobs.queue import InProcessQueue, JobQueue
 from clearnote.jobs.types import STAGES, PipelineOptions, StageJob
 from clearnote.pipeline.analysis import Engines
 from clearnote.pipeline.stages import WHERE, StageRunner
@@ -174,9 +174,8 @@ def process_recording(
     )
     runner.preload(session_id, audio, asr_prefix, voice_prefix)
     del audio
-    here: JobQueue = InProcessQueue(runner) if then is None else HandOffQueue(runner, then)
     try:
-        here.submit(
+        InProcessQueue(runner, then=then).submit(
             StageJob(
                 session_id=session_id, stage="transcribe", actor_id=actor.user_id, options=options
             )

@@ -27,7 +27,7 @@ from clearnote.jobs.queue import JobQueue
 from clearnote.jobs.types import STAGES
 from clearnote.logs import describe
 from clearnote.pipeline.analysis import Engines
-from clearnote.pipeline.process import enqueue_recording, process_recording
+from clearnote.pipeline.process import ProcessResult, enqueue_recording, process_recording
 from clearnote.records import stage_leases
 from clearnote.records.context import Actor, PracticeContext
 from clearnote.transcription.live import LiveResult
@@ -171,46 +171,8 @@ class JobRunner:
             os.write(fd, audio)
             self._set(job_id, status="transcribing")
             ahead = live() if live is not None else None
-            if self.queue is not None and (ahead is None or ahead.asr is None):
-                queued = enqueue_recording(
-                    self.ctx,
-                    actor,
-                    client_id=client_id,
-                    audio_path=Path(f"/proc/self/fd/{fd}"),
-                    queue=self.queue,
-                    fmt=fmt,
-                    max_audio_seconds=self.max_audio_seconds,
-                    decoded=ahead.audio if ahead is not None else None,
-                    ingested=ingested,
-                )
-                self._hand_over(job_id, queued.stages)
-                return
-
-            def progress(total: float) -> Callable[[float], None]:
-                def tick(done: float) -> None:
-                    self._set(job_id, progress=min(0.9, 0.9 * done / total) if total else 0.0)
-
-                return tick
-
-            def engines() -> Engines:
-                self._set(job_id, status="analysing", progress=0.9)
-                return self.engines_for()
-
-            result = process_recording(
-                self.ctx,
-                actor,
-                client_id=client_id,
-                audio_path=Path(f"/proc/self/fd/{fd}"),
-                transcriber_for=self.transcriber_for,
-                engines_for=engines,
-                fmt=fmt,
-                max_audio_seconds=self.max_audio_seconds,
-                progress=progress,
-                decoded=ahead.audio if ahead is not None else None,
-                asr_prefix=ahead.asr if ahead is not None else None,
-                voice_prefix=ahead.voices if ahead is not None else None,
-                ingested=ingested,
-                then=self.queue,
+            result = self._pipeline(
+                job_id, actor, client_id, Path(f"/proc/self/fd/{fd}"), fmt, ahead, ingested
             )
             if self.queue is not None:
                 self._hand_over(job_id, result.stages)
@@ -246,6 +208,60 @@ class JobRunner:
             self._set(job_id, status="failed", error="processing failed (internal error)")
         finally:
             os.close(fd)
+
+    def _pipeline(
+        self,
+        job_id: str,
+        actor: Actor,
+        client_id: str,
+        audio_path: Path,
+        fmt: str,
+        ahead: LiveResult | None,
+        ingested: Callable[[str], None],
+    ) -> ProcessResult:
+        """Without a queue, every stage here. With one, an upload (or a recording whose ASR was
+        not done ahead) is sealed and queued for the ``asr`` workers; a recording transcribed
+        while it was made is finished here and its text stages are queued."""
+        decoded = ahead.audio if ahead is not None else None
+        if self.queue is not None and (ahead is None or ahead.asr is None):
+            return enqueue_recording(
+                self.ctx,
+                actor,
+                client_id=client_id,
+                audio_path=audio_path,
+                queue=self.queue,
+                fmt=fmt,
+                max_audio_seconds=self.max_audio_seconds,
+                decoded=decoded,
+                ingested=ingested,
+            )
+
+        def progress(total: float) -> Callable[[float], None]:
+            def tick(done: float) -> None:
+                self._set(job_id, progress=min(0.9, 0.9 * done / total) if total else 0.0)
+
+            return tick
+
+        def engines() -> Engines:
+            self._set(job_id, status="analysing", progress=0.9)
+            return self.engines_for()
+
+        return process_recording(
+            self.ctx,
+            actor,
+            client_id=client_id,
+            audio_path=audio_path,
+            transcriber_for=self.transcriber_for,
+            engines_for=engines,
+            fmt=fmt,
+            max_audio_seconds=self.max_audio_seconds,
+            progress=progress,
+            decoded=decoded,
+            asr_prefix=ahead.asr if ahead is not None else None,
+            voice_prefix=ahead.voices if ahead is not None else None,
+            ingested=ingested,
+            then=self.queue,
+        )
 
     def _hand_over(self, job_id: str, stages: dict[str, str]) -> None:
         with self._lock:
